@@ -1,0 +1,160 @@
+"""Print expressions for people: SymPy's printers, with derivatives of
+undefined functions written the way a textbook writes them.
+
+SymPy writes ``g'(h(x))`` as ``Derivative(g(h(x)), h(x))`` or, when the
+argument is not a plain name, as ``Subs(Derivative(g(_xi), _xi), _xi, sin(x))``.
+People read ``g'(h(x))``, ``g'(sin(x))``, ``f_x(x, y)``. ``display_form``
+rewrites those patterns into small display-only function applications that
+SymPy's own ``latex``, ``pretty`` and ``sstr`` then print; nothing else is
+changed, and the result is never used for mathematics.
+
+>>> import sympy
+>>> x = sympy.Symbol("x")
+>>> g, h = sympy.Function("g"), sympy.Function("h")
+>>> plain(sympy.diff(g(h(x)), x))
+"g'(h(x))*h'(x)"
+>>> plain(sympy.diff(g(sympy.sin(x)), x))
+"g'(sin(x))*cos(x)"
+>>> latex(sympy.diff(g(x), x, 2))
+"g''\\\\left(x\\\\right)"
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+
+class _DisplayDerivative(sympy.Function):
+    """A derivative of an undefined function, for printing only.
+
+    Subclasses carry ``fname`` (the function's name), ``orders`` (how many
+    times each argument is differentiated, by position) and ``labels`` (the
+    name of each argument where it has one).
+    """
+
+    fname: str = "f"
+    orders: tuple[int, ...] = ()
+    labels: tuple[str | None, ...] = ()
+
+    @classmethod
+    def _ascii_name(cls) -> str:
+        if len(cls.orders) == 1:
+            n = cls.orders[0]
+            return cls.fname + ("'" * n if n <= 3 else f"^({n})")
+        return cls.fname + "_" + "".join(_label(cls, i) * k for i, k in enumerate(cls.orders))
+
+    def _sympystr(self, printer: Any) -> str:
+        return f"{self._ascii_name()}({', '.join(printer._print(a) for a in self.args)})"
+
+    def _latex(self, printer: Any) -> str:
+        args = ", ".join(printer._print(a) for a in self.args)
+        if len(self.orders) == 1:
+            n = self.orders[0]
+            mark = "'" * n if n <= 3 else f"^{{({n})}}"
+            return f"{_latex_name(self.fname)}{mark}\\left({args}\\right)"
+        subscript = "".join(
+            _latex_name(_label(type(self), i)) * k for i, k in enumerate(self.orders)
+        )
+        return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right)"
+
+    def _pretty(self, printer: Any) -> Any:
+        if len(self.orders) == 1:
+            n = self.orders[0]
+            name = self.fname + ("′" * n if n <= 3 else f"⁽{n}⁾")
+        else:
+            name = self.fname + "_" + "".join(_label(type(self), i) * k for i, k in enumerate(self.orders))
+        return printer._print(sympy.Function(name)(*self.args))
+
+
+def _label(cls: type[_DisplayDerivative], index: int) -> str:
+    label = cls.labels[index] if index < len(cls.labels) else None
+    return label if label else str(index + 1)
+
+
+def _latex_name(name: str) -> str:
+    return sympy.latex(sympy.Symbol(name))
+
+
+@functools.lru_cache(maxsize=1024)
+def _display_class(
+    fname: str, orders: tuple[int, ...], labels: tuple[str | None, ...]
+) -> type[_DisplayDerivative]:
+    return type(
+        f"D_{fname}",
+        (_DisplayDerivative,),
+        {"fname": fname, "orders": orders, "labels": labels},
+    )
+
+
+def _arg_label(arg: sympy.Basic) -> str | None:
+    if isinstance(arg, sympy.Symbol):
+        return arg.name
+    if isinstance(arg, AppliedUndef):
+        return arg.func.__name__
+    return None
+
+
+def _derivative_display(
+    func: AppliedUndef, variables: list[tuple[sympy.Basic, int]], point: dict[Any, Any] | None
+) -> sympy.Expr | None:
+    """``func`` differentiated by ``variables`` (some of its own args), shown at ``point``."""
+    args = list(func.args)
+    orders = [0] * len(args)
+    for var, count in variables:
+        if var not in args or args.count(var) != 1:
+            return None
+        orders[args.index(var)] += int(count)
+    if point:
+        args = [point.get(a, a) for a in args]
+    labels: tuple[str | None, ...] = (None,)
+    if len(args) > 1:
+        labels = tuple(_arg_label(a) for a in args)
+    cls = _display_class(func.func.__name__, tuple(orders), labels)
+    return cls(*args)
+
+
+def _rewrite(node: sympy.Basic) -> sympy.Basic | None:
+    if isinstance(node, sympy.Derivative) and isinstance(node.expr, AppliedUndef):
+        return _derivative_display(node.expr, list(node.variable_count), None)
+    if (
+        isinstance(node, sympy.Subs)
+        and isinstance(node.expr, sympy.Derivative)
+        and isinstance(node.expr.expr, AppliedUndef)
+    ):
+        point = dict(zip(node.variables, node.point))
+        return _derivative_display(node.expr.expr, list(node.expr.variable_count), point)
+    return None
+
+
+def display_form(expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with derivatives of undefined functions in prime/subscript form."""
+    if not expr.has(sympy.Derivative):
+        return expr
+
+    # Subs first: it holds a Derivative that the second pass would rewrite alone.
+    for kind in (sympy.Subs, sympy.Derivative):
+
+        def query(node: sympy.Basic, kind: type = kind) -> bool:
+            return isinstance(node, kind) and _rewrite(node) is not None
+
+        expr = expr.replace(query, _rewrite)
+    return expr
+
+
+def latex(expr: sympy.Basic, **settings: Any) -> str:
+    """LaTeX for ``expr`` (SymPy's printer), primes for undefined functions."""
+    return sympy.latex(display_form(expr), **settings)
+
+
+def plain(expr: sympy.Basic) -> str:
+    """A one-line ASCII form like ``str()``, primes for undefined functions."""
+    return sympy.sstr(display_form(expr))
+
+
+def pretty(expr: sympy.Basic, *, unicode: bool = True, wrap_line: bool = False) -> str:
+    """SymPy's 2-D pretty form (Unicode by default), primes for undefined functions."""
+    return sympy.pretty(display_form(expr), use_unicode=unicode, wrap_line=wrap_line)
