@@ -1,0 +1,52 @@
+"""Renderers: one module per output format, one dispatch style for all.
+
+``render(derivation, format, **settings)`` is the entry point; settings are
+validated (``chainrule.render.base.Settings``) and the same for every format.
+The mathematics each step shows is computed once, in
+``chainrule.render.notation``, and printed by each format's printer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chainrule.errors import UsageError
+from chainrule.render.base import NOTATIONS, Settings, make_settings, recursion_limit
+from chainrule.steps import Derivation
+
+FORMATS = ("rich", "text", "latex", "markdown", "json")
+
+__all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render"]
+
+
+def render(derivation: Derivation, format: str = "text", **settings: Any) -> str:
+    """The derivation in ``format`` (one of ``FORMATS``) as a string.
+
+    ``rich`` gives the terminal view without colour; the CLI prints the rich
+    renderable itself so a terminal gets colour.
+    """
+    options = make_settings(**settings)
+    if options.standalone and format != "latex":
+        raise UsageError("--standalone applies only to the latex format")
+    with recursion_limit():
+        if format == "text":
+            from chainrule.render.text import render_text
+
+            return render_text(derivation, options)
+        if format == "latex":
+            from chainrule.render.latex import render_latex
+
+            return render_latex(derivation, options)
+        if format == "markdown":
+            from chainrule.render.markdown import render_markdown
+
+            return render_markdown(derivation, options)
+        if format == "json":
+            from chainrule.render.json import render_json
+
+            return render_json(derivation, indent=options.indent, settings=options)
+        if format == "rich":
+            from chainrule.render.rich import render_rich_text
+
+            return render_rich_text(derivation, options)
+    raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
