@@ -56,9 +56,7 @@ class _DisplayDerivative(sympy.Function):
             n = self.orders[0]
             mark = "'" * n if n <= 3 else f"^{{({n})}}"
             return f"{_latex_name(self.fname)}{mark}\\left({args}\\right)"
-        subscript = "".join(
-            _latex_name(_label(type(self), i)) * k for i, k in enumerate(self.orders)
-        )
+        subscript = "".join(_latex_name(_label(type(self), i)) * k for i, k in enumerate(self.orders))
         return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right)"
 
     def _pretty(self, printer: Any) -> Any:

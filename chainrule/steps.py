@@ -77,7 +77,7 @@ class Rule(str, enum.Enum):
         return self.value
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]
         """A human name for the rule, as a badge shows it."""
         return _TITLES.get(self, self.value.replace("_", " "))
 
