@@ -1,0 +1,303 @@
+"""The ``chainrule`` command: a thin typer layer over the library.
+
+Every command body is: read options, call the library, render, write.
+The helpers here are shared by all commands:
+
+- ``handle_errors()`` turns a ``ChainruleError`` into one ``error: ...`` line
+  on stderr and its exit code (2 bad input, 1 otherwise), and any other
+  exception into ``error: internal error: ...`` with exit code 1; never a
+  traceback.
+- ``write_output(text, path)`` writes stdout, or a file atomically (a
+  temporary file in the same directory, then a rename), so a failed run never
+  leaves a partial or clobbered file.
+- ``choose_format(...)`` picks the output format: the one asked for, else the
+  output file's suffix, else ``rich`` on a terminal and ``text`` otherwise.
+- ``parse_assignments(...)`` reads ``NAME=VALUE`` options.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import typer
+
+from chainrule import __version__
+from chainrule.errors import ChainruleError, UsageError
+from chainrule.steps import Binding
+
+
+class Format(str, enum.Enum):
+    """Output formats of ``chainrule derive``."""
+
+    rich = "rich"
+    text = "text"
+    latex = "latex"
+    markdown = "markdown"
+    json = "json"
+
+
+class Notation(str, enum.Enum):
+    leibniz = "leibniz"
+    lagrange = "lagrange"
+    both = "both"
+
+
+#: Output file suffixes and the format each implies when ``--format`` is not given.
+SUFFIX_FORMATS = {".tex": "latex", ".md": "markdown", ".json": "json", ".txt": "text"}
+
+app = typer.Typer(
+    name="chainrule",
+    help=(
+        "Derivatives explained step by step: every rule named, the chain rule in "
+        "Leibniz and Lagrange notation, every step machine-checked."
+    ),
+    epilog='Example: chainrule derive "sin(x**2)"',
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# ---------------------------------------------------------------------------
+# Shared helpers (other commands use them too).
+
+
+def fail(message: str, code: int) -> typer.Exit:
+    """Print ``error: message`` on stderr and return the ``Exit`` to raise."""
+    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.flush()
+    return typer.Exit(code)
+
+
+@contextlib.contextmanager
+def handle_errors() -> Iterator[None]:
+    """Turn every failure into one ``error: ...`` line and an exit code."""
+    try:
+        yield
+    except (typer.Exit, click.exceptions.ClickException, click.exceptions.Exit):
+        raise
+    except ChainruleError as err:
+        raise fail(str(err), err.exit_code) from None
+    except RecursionError:
+        raise fail("internal error: the expression is nested too deeply to handle", 1) from None
+    except MemoryError:
+        raise fail("internal error: out of memory", 1) from None
+    except Exception as err:  # noqa: BLE001 - the CLI must never show a traceback
+        raise fail(f"internal error: {type(err).__name__}: {err}", 1) from None
+
+
+def write_output(text: str, path: Path | None) -> None:
+    """Write ``text`` to stdout, or to ``path`` whole or not at all."""
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as err:
+        raise fail(f"cannot write {path}: {err.strerror or err}", 1) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise fail(f"cannot write {path}: {err.strerror or err}", 1) from None
+        raise
+
+
+def choose_format(
+    asked: str | None, output: Path | None, *, suffixes: dict[str, str] = SUFFIX_FORMATS
+) -> str:
+    """The format asked for, else the output file's suffix, else rich/text by terminal."""
+    if asked is not None:
+        return asked
+    if output is not None:
+        fmt = suffixes.get(output.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(suffixes))
+            raise UsageError(
+                f"cannot tell the format from {output.name!r} (known suffixes: {known}); give --format"
+            )
+        return fmt
+    return "rich" if sys.stdout.isatty() else "text"
+
+
+def parse_assignments(values: Sequence[str] | None, option: str) -> tuple[Binding, ...]:
+    """``NAME=VALUE`` options as ``(Symbol, Expr)`` pairs, read by the safe parser."""
+    from chainrule.parsing import parse_assignment
+
+    pairs: list[Binding] = []
+    for value in values or ():
+        if "=" not in value:
+            raise UsageError(f"{option} expects NAME=VALUE, not {value!r}")
+        pairs.append(parse_assignment(value))
+    names = [name.name for name, _ in pairs]
+    if len(set(names)) != len(names):
+        raise UsageError(f"{option} gives the same name twice")
+    return tuple(pairs)
+
+
+def print_rich(renderable: Any) -> None:
+    """Print a rich renderable on stdout (colour only on a terminal; ``NO_COLOR`` honoured)."""
+    from rich.console import Console
+
+    Console(highlight=False, soft_wrap=False).print(renderable)
+
+
+# ---------------------------------------------------------------------------
+# Commands.
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"chainrule {__version__}\n")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True),
+    ] = False,
+) -> None:
+    """Derivatives explained step by step.
+
+    Example: chainrule derive "sin(x**2)"
+    """
+
+
+DERIVE_EXAMPLES = """\
+Examples:
+
+  chainrule derive "sin(x**2)"
+
+  chainrule derive "g(h(i(x)))" --names y,z --notation leibniz
+
+  chainrule derive "x**2*y" --wrt y
+
+  chainrule derive "exp(2*x)" --order 2 --format latex --standalone -o exp.tex
+
+  chainrule derive "x**3" --at x=2
+
+  chainrule derive "x**2*y" --wrt m --where x=m*n --where y=m+n --format json
+"""
+
+
+@app.command(epilog=DERIVE_EXAMPLES)
+def derive(
+    expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", "-x", help="Differentiate by VAR (needed when there are several)."),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", "-n", min=1, max=20, help="How many times to differentiate.")
+    ] = 1,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format [default: rich on a terminal, text otherwise, or from the --output suffix].",
+            show_default=False,
+        ),
+    ] = None,
+    notation: Annotated[
+        Notation,
+        typer.Option(case_sensitive=False, help="Chain-rule notation to show."),
+    ] = Notation.both,
+    names: Annotated[
+        str | None,
+        typer.Option("--names", help="Names for intermediate variables, e.g. u,v,w."),
+    ] = None,
+    no_simplify: Annotated[
+        bool, typer.Option("--no-simplify", help="Keep the answer as the rules produce it.")
+    ] = False,
+    at: Annotated[
+        list[str] | None,
+        typer.Option("--at", metavar="VAR=VALUE", help="Evaluate the derivative (and tangent line) there."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", metavar="NAME=EXPR", help="Define an intermediate variable (repeatable)."),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically); the suffix picks the format if --format is not given.",
+        ),
+    ] = None,
+) -> None:
+    """Differentiate EXPR and explain every step."""
+    with handle_errors():
+        from chainrule.engine import derive as derive_expr
+        from chainrule.render import render
+
+        fmt = choose_format(format.value if format else None, output)
+        if standalone and fmt != "latex":
+            raise UsageError("--standalone applies only to --format latex")
+        points = parse_assignments(at, "--at")
+        definitions = parse_assignments(where, "--where")
+        derivation = derive_expr(
+            expr,
+            wrt,
+            order=order,
+            names=names,
+            simplify=not no_simplify,
+            where=definitions or None,
+        )
+        settings: dict[str, Any] = {"notation": notation.value, "at": points}
+        if fmt == "latex":
+            settings["standalone"] = standalone
+        if fmt == "rich" and output is None:
+            from chainrule.render.base import make_settings
+            from chainrule.render.rich import derivation_renderable
+
+            print_rich(derivation_renderable(derivation, make_settings(**settings)))
+            return
+        write_output(render(derivation, fmt, **settings), output)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point: run the app; usage errors become one line, exit 2."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="chainrule")
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - never a traceback
+        sys.stderr.write(f"error: internal error: {type(err).__name__}: {err}\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
