@@ -313,6 +313,17 @@ class _Engine:
             if dep_exp and not dep_base and exponent != wrt:
                 return exponent, lambda u, b=base: sympy.Pow(b, u)
             return None
+        if isinstance(node, sympy.Mul):
+            # c*tanh(...) inside a chain is a link of its own (z = 0.5*a), as in a network's layers;
+            # c*x or c*x**2 is left whole, as the chain's innermost function.
+            const = sympy.Mul(*(f for f in node.args if not self.depends(f, wrt)))
+            rest = [f for f in node.args if self.depends(f, wrt)]
+            if const == 1 or len(rest) != 1:
+                return None
+            (inner,) = rest
+            if not (inner.is_Function or isinstance(inner, sympy.Pow)) or self._split(inner, wrt) is None:
+                return None
+            return inner, lambda u, c=const: c * u
         if node.is_Function or isinstance(node, (sympy.Max, sympy.Min)):
             dependent = [i for i, a in enumerate(node.args) if self.depends(a, wrt)]
             if len(dependent) != 1 or node.args[dependent[0]] == wrt:

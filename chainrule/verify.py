@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 import mpmath
 import sympy
@@ -57,6 +58,49 @@ def _verify_all(derivation: Derivation) -> None:
         verify_step(step, inherited)
 
 
+@dataclass(frozen=True, kw_only=True)
+class Comparison:
+    """How two expressions compared at random points.
+
+    ``checked`` counts the points where both were defined and real;
+    ``difference`` is the first point where they differ, if any.
+    """
+
+    checked: int
+    difference: dict[sympy.Symbol, sympy.Float] | None = None
+    expected_value: mpmath.mpf | None = None
+    got_value: mpmath.mpf | None = None
+
+    @property
+    def equal(self) -> bool:
+        return self.checked > 0 and self.difference is None
+
+
+def compare(
+    expected: sympy.Expr,
+    got: sympy.Expr,
+    *,
+    domain: sympy.Expr | None = None,
+    seed: int = 0,
+    points: int = POINTS,
+) -> Comparison:
+    """Compare two expressions numerically at seeded random points.
+
+    Points where ``domain`` (say, the function being differentiated) is
+    undefined or not real are skipped, like points where either side is.
+
+    >>> import sympy
+    >>> x = sympy.Symbol("x", real=True)
+    >>> compare(sympy.tan(x) ** 2 + 1, sympy.sec(x) ** 2).equal
+    True
+    >>> compare(sympy.cos(x), -sympy.cos(x)).equal
+    False
+    """
+    expected, got = _exact(_concrete(expected)), _exact(_concrete(got))
+    domain = _exact(_concrete(domain)) if domain is not None else None
+    return _compare(lambda point: _value(expected, point), got, domain, expected.free_symbols, seed, points)
+
+
 def verify_step(step: Step, bindings: Mapping[sympy.Symbol, sympy.Expr] | None = None) -> None:
     """Check one step, with the names bound around it; raise ``VerificationError`` if false."""
     bindings = dict(bindings or {})
@@ -65,33 +109,62 @@ def verify_step(step: Step, bindings: Mapping[sympy.Symbol, sympy.Expr] | None =
         expr, result = _resolve(expr, bindings), _resolve(result, bindings)
     expr, result = _exact(_concrete(expr)), _exact(_concrete(result))
     expected = _symbolic_derivative(expr, step.wrt, step.order)
-    rng = random.Random(_seed(step))
-    symbols = sorted((expr.free_symbols | result.free_symbols) | {step.wrt}, key=lambda s: s.name)
-    checked = 0
-    for attempt in range(ATTEMPTS):
-        point = {s: _sample(rng, attempt) for s in symbols}
-        if expected is not None and _value(expr, point) is None:
-            continue  # outside the real domain of the expression itself
-        want = _value(expected, point) if expected is not None else _numeric_derivative(expr, step, point)
-        got = _value(result, point)
-        if want is None or got is None:
-            continue
-        if not _close(want, got):
-            raise VerificationError(
-                f"step {step.rule.value!r} is false: d/d{step.wrt} {plain(step.expr)} "
-                f"is not {plain(step.result)} (at {_show(point)}: expected {mpmath.nstr(want, 12)}, "
-                f"got {mpmath.nstr(got, 12)})",
-                step=step,
-            )
-        checked += 1
-        if checked == POINTS:
-            return
-    if checked == 0:
+    if expected is not None:
+        comparison = _compare(
+            lambda point: _value(expected, point), result, expr, {step.wrt}, _seed(step), POINTS
+        )
+    else:
+        comparison = _compare(
+            lambda point: _numeric_derivative(expr, step, point),
+            result,
+            None,
+            {step.wrt},
+            _seed(step),
+            POINTS,
+        )
+    if comparison.difference is not None:
+        raise VerificationError(
+            f"step {step.rule.value!r} is false: d/d{step.wrt} {plain(step.expr)} "
+            f"is not {plain(step.result)} (at {_show(comparison.difference)}: expected "
+            f"{mpmath.nstr(comparison.expected_value, 12)}, got {mpmath.nstr(comparison.got_value, 12)})",
+            step=step,
+        )
+    if comparison.checked == 0:
         raise VerificationError(
             f"step {step.rule.value!r} could not be checked: no point where "
             f"d/d{step.wrt} {plain(step.expr)} is defined and real",
             step=step,
         )
+
+
+def _compare(
+    expected: Callable[[dict[sympy.Symbol, sympy.Float]], mpmath.mpf | None],
+    got: sympy.Expr,
+    domain: sympy.Expr | None,
+    extra_symbols: Iterable[sympy.Symbol],
+    seed: int,
+    points: int,
+) -> Comparison:
+    rng = random.Random(seed)
+    symbols = set(got.free_symbols) | set(extra_symbols)
+    if domain is not None:
+        symbols |= domain.free_symbols
+    ordered = sorted(symbols, key=lambda s: s.name)
+    checked = 0
+    for attempt in range(ATTEMPTS):
+        point = {s: _sample(rng, attempt) for s in ordered}
+        if domain is not None and _value(domain, point) is None:
+            continue  # outside the real domain of the function itself
+        want = expected(point)
+        have = _value(got, point)
+        if want is None or have is None:
+            continue
+        if not _close(want, have):
+            return Comparison(checked=checked, difference=point, expected_value=want, got_value=have)
+        checked += 1
+        if checked == points:
+            break
+    return Comparison(checked=checked)
 
 
 def _resolve(expr: sympy.Expr, bindings: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
