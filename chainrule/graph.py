@@ -601,6 +601,75 @@ def _placeholders(n: int) -> tuple[sympy.Symbol, ...]:
     return tuple(sympy.Symbol(f"_xi_{i + 1}", real=True) for i in range(n))
 
 
+def _unevaluated_call(head: type, args: Sequence[sympy.Expr], nargs: Any) -> sympy.Expr:
+    """``head(*args, evaluate=False)``, cheaply.
+
+    SymPy's constructor builds the function's ``nargs`` set anew on every call,
+    which costs more than all the rest of the work on a node; this builds the
+    same object and shares ``nargs`` from an application of the same function.
+    """
+    obj = sympy.Basic.__new__(head, *args)
+    obj.nargs = nargs
+    return obj
+
+
+def _definition(template: _Template, args: Sequence[sympy.Expr]) -> sympy.Expr:
+    """A node's definition as written, in its arguments' names (unevaluated)."""
+    head = template.head
+    if head == "add":
+        return sympy.Add._from_args(args)
+    if head == "sub":
+        a, b = args
+        negated = -b if b.is_Number else sympy.Mul._from_args((sympy.S.NegativeOne, b))
+        return sympy.Add._from_args((a, negated))
+    if head == "neg":
+        return sympy.Mul._from_args((sympy.S.NegativeOne, args[0]))
+    if head == "mul":
+        return sympy.Mul._from_args(args)
+    if head == "div":
+        a, b = args
+        return sympy.Mul._from_args((a, sympy.Pow(b, -1, evaluate=False)))
+    if isinstance(template.formula, sympy.Function) and template.formula.func is head:
+        return _unevaluated_call(head, args, template.formula.nargs)
+    return _apply(head, args, evaluate=False)
+
+
+def _arithmetic_locals(op: str, args: Sequence[sympy.Expr]) -> tuple[sympy.Expr, ...] | None:
+    """Local gradients of the arithmetic operations, built directly.
+
+    ``∂(a + b)/∂a = 1``, ``∂(a - b)/∂b = -1``, ``∂(-a)/∂a = -1``,
+    ``∂(a·b)/∂a = b``, ``∂(a/b)/∂a = 1/b``, ``∂(a/b)/∂b = -a/b²``. The same
+    as ``sympy.diff`` of the templates (a test checks it), without SymPy's
+    general simplification on every node.
+    """
+    one, minus = sympy.S.One, sympy.S.NegativeOne
+    if op == "add":
+        return (one,) * len(args)
+    if op == "sub":
+        return (one, minus)
+    if op == "neg":
+        return (minus,)
+    if op == "mul" and len(args) == 2:
+        return (args[1], args[0])
+    if op == "div":
+        a, b = args
+        if b.is_Number:
+            if a.is_Number:
+                return (one / b, -a / b**2)
+            return (one / b, sympy.Mul._from_args((-one / b**2, a)))
+        inverse = sympy.Pow(b, -1, evaluate=False)
+        square = sympy.Pow(b, -2, evaluate=False)
+        if a.is_Number:
+            coefficient = -a
+            if coefficient == 0:
+                return (inverse, sympy.S.Zero)
+            if coefficient == 1:
+                return (inverse, square)
+            return (inverse, sympy.Mul._from_args((coefficient, square)))
+        return (inverse, sympy.Mul._from_args((minus, a, square)))
+    return None
+
+
 def _apply(head: Any, args: Sequence[sympy.Expr], *, evaluate: bool) -> sympy.Expr:
     """Build ``head(args)`` for an operation head."""
     if head == "add":
@@ -646,6 +715,9 @@ def _local_formulas(
     distinct input variables is the plain ``Derivative(g(x), x)`` kept.
     """
     placeholders = template.placeholders
+    direct = _arithmetic_locals(template.op, args) if isinstance(template.head, str) else None
+    if direct is not None:
+        return direct
     if template.has_derivative and not (inputs_only and len(set(args)) == len(args)):
         return tuple(sympy.Subs(d, tuple(placeholders), tuple(args)) for d in template.locals)
     mapping: dict[sympy.Basic, sympy.Expr] = dict(zip(placeholders, args))
@@ -670,6 +742,8 @@ def _rename(formula: sympy.Expr, mapping: Mapping[sympy.Basic, sympy.Expr]) -> s
     args = [_rename(a, mapping) for a in formula.args]
     if isinstance(formula, (sympy.Add, sympy.Mul)):
         return formula.func._from_args(args)
+    if isinstance(formula, sympy.Function) and not isinstance(formula, AppliedUndef):
+        return _unevaluated_call(formula.func, args, formula.nargs)
     if isinstance(formula, (sympy.Pow, sympy.Function)):
         return formula.func(*args, evaluate=False)
     return formula.func(*args)
@@ -1247,7 +1321,7 @@ def backprop(
         child_syms = [symbols[c] for c in children[i]]
         it = iter(child_syms)
         args = [next(it) if s is None else s[0] for s in t.slots]
-        definitions[i] = _apply(t.head, args, evaluate=False)
+        definitions[i] = _definition(t, args)
         inputs_only = all(nodes_raw[c].kind == "input" for c in children[i])
         locals_[i] = _local_formulas(t, child_syms, definitions[i], inputs_only=inputs_only)
         if symbolic:
