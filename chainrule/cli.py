@@ -288,6 +288,71 @@ def derive(
         write_output(render(derivation, fmt, **settings), output)
 
 
+class GraphFormat(str, enum.Enum):
+    """Output formats of ``chainrule graph``."""
+
+    rich = "rich"
+    text = "text"
+    latex = "latex"
+    json = "json"
+    dot = "dot"
+
+
+GRAPH_EXAMPLES = """\
+Examples:
+
+  chainrule graph "(x + y)*z" --at x=-2 --at y=5 --at z=-4
+
+  chainrule graph "1/(1 + exp(-(w0*x0 + w1*x1 + w2)))" --at w0=2 --at x0=-1 --at w1=-3 --at x1=-2 --at w2=-3
+
+  chainrule graph "Dense_3(Dense_2(Dense_1(x)))"
+
+  chainrule graph "x*x + x" --at x=3 -o graph.svg
+"""
+
+
+@app.command(epilog=GRAPH_EXAMPLES)
+def graph(
+    expr: Annotated[str, typer.Argument(help='The expression, e.g. "(x + y)*z".')],
+    at: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--at",
+            metavar="VAR=VALUE",
+            help="A value for a variable (repeatable); without values the graph is symbolic.",
+        ),
+    ] = None,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        GraphFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format (default: rich on a terminal, text otherwise, or from the --output suffix).",
+            show_default=False,
+        ),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically); .svg, .png or .pdf draws the graph with Graphviz.",
+        ),
+    ] = None,
+) -> None:
+    """Show EXPR's computational graph: forward values, then backward gradients."""
+    with handle_errors():
+        from chainrule.graph_cli import run_graph
+
+        run_graph(expr, at or [], format.value if format else None, output, standalone=standalone)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app; usage errors become one line, exit 2."""
     try:
