@@ -122,10 +122,14 @@ def title(graph: Graph) -> str:
 
 
 def fan_out(graph: Graph) -> list[tuple[Node, list[tuple[Node, sympy.Expr]]]]:
-    """Each node used more than once, with (consumer, contribution) pairs."""
+    """Each node used more than once, with (consumer, contribution) pairs.
+
+    Constants are left out: a shared ``1`` is one node, but nobody asks for
+    the gradient with respect to a constant.
+    """
     result = []
     for node in graph.nodes:
-        if len(node.out_edges) > 1:
+        if len(node.out_edges) > 1 and node.op != "constant":
             parts = [(graph.nodes[e.target], e.downstream) for e in graph.contributions(node.id)]
             result.append((node, parts))
     return result
