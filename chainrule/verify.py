@@ -207,10 +207,10 @@ def _concrete(expr: sympy.Expr) -> sympy.Expr:
     if not expr.atoms(AppliedUndef):
         return expr
     expr = _derivatives_as_subs(expr)
-    functions = {f.func for f in expr.atoms(AppliedUndef)}
-    for func in sorted(functions, key=lambda f: f.__name__):
-        arity = next(len(a.args) for a in expr.atoms(AppliedUndef) if a.func == func)
-        expr = expr.replace(func, _concrete_function(func.__name__, arity))
+    expr = expr.replace(
+        lambda node: isinstance(node, AppliedUndef),
+        lambda node: _concrete_function(node.func.__name__, len(node.args))(*node.args),
+    )
     return expr.doit()
 
 
