@@ -36,6 +36,7 @@ __all__ = [
     "VerificationError",
     "__version__",
     "backprop",
+    "check",
     "derive",
     "parse",
 ]
@@ -56,7 +57,7 @@ def __getattr__(name: str) -> object:
 
         return backprop
     if name == "check":
-        from chainrule.check import check
+        from chainrule.checking import check
 
         return check
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
