@@ -353,6 +353,114 @@ def graph(
         run_graph(expr, at or [], format.value if format else None, output, standalone=standalone)
 
 
+class CheckFormat(str, enum.Enum):
+    """Output formats of ``chainrule check``."""
+
+    rich = "rich"
+    text = "text"
+    json = "json"
+
+
+CHECK_EXAMPLES = """\
+Examples:
+
+  chainrule check "sin(x^2)" "2x cos(x^2)"
+
+  chainrule check "x + exp(5x)" "1 + exp(5x)"
+
+  chainrule check "x^2 y" "x^2" --wrt y --format json
+"""
+
+
+@app.command(epilog=CHECK_EXAMPLES)
+def check(
+    expr: Annotated[str, typer.Argument(help='The exercise, e.g. "sin(x^2)".')],
+    answer: Annotated[str, typer.Argument(help='The proposed derivative, e.g. "2x cos(x^2)".')],
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", "-x", help="Differentiate by VAR (needed when there are several)."),
+    ] = None,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        CheckFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format [default: rich on a terminal, text otherwise].",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check ANSWER as the derivative of EXPR: exit 0 if right, 1 if wrong (with the mistake)."""
+    with handle_errors():
+        from chainrule.homework_cli import run_check
+
+        code = run_check(expr, answer, wrt, format.value if format else None)
+    raise typer.Exit(code)
+
+
+class WorksheetFormat(str, enum.Enum):
+    """Document formats of ``chainrule worksheet``."""
+
+    latex = "latex"
+    markdown = "markdown"
+
+
+WORKSHEET_EXAMPLES = """\
+Examples:
+
+  chainrule worksheet exercises.txt -o sheet.tex
+
+  chainrule worksheet exercises.txt --answers-only -o key.md
+
+  chainrule worksheet exercises.txt --jobs 4 -o sheet.pdf
+
+  printf 'sin(x^2)\\nx^2 y ; wrt=y\\n' | chainrule worksheet - --format markdown
+"""
+
+
+@app.command(epilog=WORKSHEET_EXAMPLES)
+def worksheet(
+    file: Annotated[
+        str, typer.Argument(help="Exercises, one per line ('x^2 y ; wrt=y', '# comments'); - for stdin.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically): .tex, .md, or .pdf (compiled with pdflatex).",
+        ),
+    ] = None,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        WorksheetFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Document format [default: from the --output suffix, else latex].",
+            show_default=False,
+        ),
+    ] = None,
+    solutions: Annotated[
+        bool,
+        typer.Option("--solutions/--answers-only", help="Worked solutions, or only an answer key."),
+    ] = True,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=256, help="Worker processes (same output for any N).")
+    ] = 1,
+) -> None:
+    """Turn a file of exercises into a worksheet with worked solutions (LaTeX, Markdown or PDF)."""
+    with handle_errors():
+        from chainrule.homework_cli import run_worksheet
+
+        code = run_worksheet(
+            file, output, format.value if format else None, solutions=solutions, jobs=jobs
+        )
+    raise typer.Exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app; usage errors become one line, exit 2."""
     try:
