@@ -10,6 +10,7 @@ definitions, and the final, bounded simplification.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
@@ -270,11 +271,12 @@ class _Engine:
                 partial = self.derive(expr, name)
             inner = self.derive(self._where[name], wrt)
             substeps += [partial, inner]
-            terms.append(resolve(partial.result) * inner.result)
+            terms.append(resolve(partial.result) * resolve(inner.result))
         if wrt in expr.free_symbols:
             with self._holding():
                 direct = self.derive(expr, wrt)
-            substeps.append(direct)
+            held = tuple(s for s in self._where if s in expr.free_symbols)
+            substeps.append(dataclasses.replace(direct, held=held))
             terms.append(resolve(direct.result))
         pieces = [f"(∂f/∂{s})(d{s}/d{wrt})" for s in via]
         if wrt in expr.free_symbols:

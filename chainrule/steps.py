@@ -29,7 +29,8 @@ How each rule arranges its substeps and bindings (renderers rely on this):
 A step is true on its own: ``diff(expr, wrt, order)`` equals ``result`` once
 the bindings of the enclosing steps (and the derivation's ``where``) are
 substituted, unless ``wrt`` is itself one of those names, in which case all
-names are held independent (a partial derivative). ``verify()`` checks this.
+names are held independent (a partial derivative), and except the names a
+step or its ancestors hold fixed (``held``). ``verify()`` checks this.
 """
 
 from __future__ import annotations
@@ -113,6 +114,10 @@ class Step:
             ``(name, definition)`` pairs.
         order: how many times ``expr`` is differentiated (only
             ``higher_order`` steps have more than 1).
+        held: names defined in ``where`` that this step (and its substeps)
+            holds fixed: a partial derivative ``∂f/∂m`` with ``x`` held,
+            though ``x`` depends on ``m``. They are not substituted when the
+            step is checked.
     """
 
     rule: Rule
@@ -123,6 +128,7 @@ class Step:
     substeps: tuple[Step, ...] = ()
     bindings: tuple[Binding, ...] = ()
     order: int = 1
+    held: tuple[sympy.Symbol, ...] = ()
 
     @property
     def bindings_dict(self) -> dict[sympy.Symbol, sympy.Expr]:

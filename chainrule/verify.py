@@ -53,8 +53,8 @@ def _verify_all(derivation: Derivation) -> None:
     context: dict[int, dict[sympy.Symbol, sympy.Expr]] = {}
     for step, parent, _depth in derivation.walk():
         inherited = context.get(id(parent), where) if parent is not None else where
-        scope = {**inherited, **step.bindings_dict}
-        context[id(step)] = scope
+        inherited = {name: value for name, value in inherited.items() if name not in step.held}
+        context[id(step)] = {**inherited, **step.bindings_dict}
         verify_step(step, inherited)
 
 
