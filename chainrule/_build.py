@@ -138,7 +138,7 @@ class Builder:
                         positive=a[1].positive and b[1].positive)
         return self._checked(expr), meta
 
-    def div(self, a: Node, b: Node, col: int) -> Node:
+    def div(self, a: Node, b: Node, col: int | None) -> Node:
         if b[0].is_Number and b[0].is_zero:
             raise ParseError("division by zero", text=self.text, column=col)
         inverse = self.power(b, (sympy.Integer(-1), _LEAF))
@@ -151,15 +151,53 @@ class Builder:
         self._check_power(b, e)
         if b.is_Number and b.is_zero and e.is_Number and e.is_negative:
             raise ParseError("division by zero (0 to a negative power)", text=self.text)
-        expr = sympy.Pow(b, e)
         bm, em = base[1], exponent[1]
+        if max(bm.depth, em.depth) > DEEP:
+            shallow = self._deep_power(base, exponent)
+            if shallow is not None:
+                return shallow
+            expr = sympy.Pow(b, e, evaluate=False)
+        else:
+            expr = sympy.Pow(b, e)
         real = bm.real and (e.is_Integer or (bm.positive and em.real))
         meta = _combine((bm, em), real=bool(real), positive=bm.positive and em.real)
         return self._checked(expr), meta
 
+    def _deep_power(self, base: Node, exponent: Node) -> Node | None:
+        """The structural rules of SymPy's Pow that apply to deep operands, or ``None``.
+
+        ``u**0 = 1``, ``u**1 = u``, ``(a*b)**n = a**n * b**n``, ``(u**a)**n = u**(a*n)``
+        and ``exp(u)**n = exp(n*u)`` for an integer ``n``; everything else stays as
+        written (SymPy would only query assumptions it cannot settle).
+        """
+        b, e = base[0], exponent[0]
+        if e.is_Number and e.is_zero:
+            return sympy.S.One, _LEAF
+        if e is sympy.S.One:
+            return base
+        if not e.is_Integer:
+            return None
+        if b.is_Mul:
+            result: Node | None = None
+            for factor in b.args:
+                term = self.power((factor, base[1]), exponent)
+                result = term if result is None else self.mul(result, term)
+            return result
+        if b.is_Pow:
+            return self.power((b.base, base[1]), self.mul((b.exp, base[1]), exponent))
+        if isinstance(b, sympy.exp):
+            return self.call("exp", [self.mul((b.args[0], base[1]), exponent)])
+        return None
+
     # -- functions ------------------------------------------------------------
     def call(self, name: str, args: Sequence[Node]) -> Node:
         """Apply the known function ``name`` (a canonical name) to ``args``."""
+        if name in ("sqrt", "cbrt"):
+            return self.power(args[0], (sympy.Rational(1, 2 if name == "sqrt" else 3), _LEAF))
+        if name == "root":
+            return self.power(args[0], self.div((sympy.S.One, _LEAF), args[1], col=None))
+        if name == "log" and len(args) == 2 and max(a[1].depth for a in args) > DEEP:
+            return self.div(self.call("log", args[:1]), self.call("log", args[1:]), col=None)
         exprs = [a[0] for a in args]
         metas = [a[1] for a in args]
         if name in ("factorial", "binomial"):
@@ -171,6 +209,8 @@ class Builder:
         risk = int(name in _HYPERBOLIC and not all_real)
         meta = _combine(metas, real=real, positive=positive, risk=risk)
         build = FUNCTIONS[name].build
+        if name == "log" and len(exprs) == 1:
+            build = sympy.log
         if isinstance(build, FunctionClass) and (
             max(m.depth for m in metas) > DEEP or meta.risk > RISKY
         ):

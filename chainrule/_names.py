@@ -35,15 +35,15 @@ def _log(arg: sympy.Expr, base: sympy.Expr | None = None, **kw: object) -> sympy
 
 
 def _root(arg: sympy.Expr, n: sympy.Expr, **kw: object) -> sympy.Expr:
-    return sympy.Pow(arg, 1 / n, **kw)  # type: ignore[arg-type]
+    return sympy.Pow(arg, 1 / n, **kw)
 
 
 def _cbrt(arg: sympy.Expr, **kw: object) -> sympy.Expr:
-    return sympy.Pow(arg, sympy.Rational(1, 3), **kw)  # type: ignore[arg-type]
+    return sympy.Pow(arg, sympy.Rational(1, 3), **kw)
 
 
 def _sqrt(arg: sympy.Expr, **kw: object) -> sympy.Expr:
-    return sympy.Pow(arg, sympy.S.Half, **kw)  # type: ignore[arg-type]
+    return sympy.Pow(arg, sympy.S.Half, **kw)
 
 
 def _logn(base: int) -> Callable[..., sympy.Expr]:

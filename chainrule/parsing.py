@@ -477,9 +477,9 @@ def parse_symbol(text: str) -> sympy.Symbol:
     >>> parse_symbol("sin")
     Traceback (most recent call last):
     ...
-    chainrule.errors.ParseError: 'sin' is a function, not a variable at column 1
+    chainrule.errors.ParseError: 'sin' is a function, not a variable at column 0
       sin
-       ^
+      ^
     """
     stripped = text.strip()
     col = len(text) - len(text.lstrip())
