@@ -278,9 +278,9 @@ class _Engine:
             held = tuple(s for s in self._where if s in expr.free_symbols)
             substeps.append(dataclasses.replace(direct, held=held))
             terms.append(resolve(direct.result))
-        pieces = [f"(∂f/∂{s})(d{s}/d{wrt})" for s in via]
+        pieces = [f"f_{s}*d{s}/d{wrt}" for s in via]
         if wrt in expr.free_symbols:
-            pieces.append(f"∂f/∂{wrt}")
+            pieces.append(f"f_{wrt}")
         return Step(
             rule=Rule.MULTIVARIABLE_CHAIN,
             expr=expr,
@@ -288,7 +288,8 @@ class _Engine:
             result=sympy.Add(*terms),
             text=(
                 f"Multivariable chain rule: f = {plain(expr)} depends on {wrt} through "
-                f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}."
+                f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}, "
+                f"where f_{via[0]} is the partial derivative of f by {via[0]}, the other variables held fixed."
             ),
             substeps=tuple(substeps),
             bindings=tuple((s, self._where[s]) for s in via),
