@@ -36,9 +36,7 @@ def run_check(expr: str, answer: str, wrt: str | None, fmt: str | None) -> int:
     return result.exit_code
 
 
-def run_worksheet(
-    source: str, output: Path | None, fmt: str | None, *, solutions: bool, jobs: int
-) -> int:
+def run_worksheet(source: str, output: Path | None, fmt: str | None, *, solutions: bool, jobs: int) -> int:
     """Build the worksheet from ``source`` (a path, or ``-`` for stdin); return the exit code."""
     from chainrule.cli import write_output
     from chainrule.worksheet import build, compile_pdf, error_lines, format_for

@@ -243,9 +243,7 @@ def build(
     good = [s for s in solved if s.error is None]
     errors.sort(key=lambda e: e.line)
     if not good:
-        raise UsageError(
-            "no exercise could be derived: " + "; ".join(str(e).splitlines()[0] for e in errors)
-        )
+        raise UsageError("no exercise could be derived: " + "; ".join(str(e).splitlines()[0] for e in errors))
     assemble = _latex_document if format == "latex" else _markdown_document
     return Worksheet(
         document=assemble(good, solutions), format=format, exercises=len(good), errors=tuple(errors)
