@@ -289,7 +289,8 @@ class _Engine:
             text=(
                 f"Multivariable chain rule: f = {plain(expr)} depends on {wrt} through "
                 f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}, "
-                f"where f_{via[0]} is the partial derivative of f by {via[0]}, the other variables held fixed."
+                f"where f_{via[0]} is the partial derivative of f by {via[0]}, "
+                "the other variables held fixed."
             ),
             substeps=tuple(substeps),
             bindings=tuple((s, self._where[s]) for s in via),

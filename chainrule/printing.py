@@ -81,11 +81,15 @@ def _latex_name(name: str) -> str:
 def _display_class(
     fname: str, orders: tuple[int, ...], labels: tuple[str | None, ...]
 ) -> type[_DisplayDerivative]:
-    return type(
+    cls = type(
         f"D_{fname}",
         (_DisplayDerivative,),
         {"fname": fname, "orders": orders, "labels": labels},
     )
+    # SymPy orders terms by class name: name each class by what it prints (f_x, g''), so the
+    # order of f_x*x_m + f_y*y_m is the same in every run.
+    cls.__name__ = cls._ascii_name()
+    return cls
 
 
 def _arg_label(arg: sympy.Basic) -> str | None:
