@@ -72,9 +72,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.notation not in NOTATIONS:
-            raise UsageError(
-                f"unknown notation {self.notation!r}; choose one of {', '.join(NOTATIONS)}"
-            )
+            raise UsageError(f"unknown notation {self.notation!r}; choose one of {', '.join(NOTATIONS)}")
 
     @property
     def leibniz(self) -> bool:
@@ -194,9 +192,7 @@ def evaluate_at(derivation: Derivation, at: tuple[Binding, ...]) -> PointValue |
             rhs = Sum((Math(fa), slope_term)) if fa != 0 else slope_term
             tangent = Equation((Math(sympy.Symbol("y")), rhs))
             tangent_expr = fa + value * (wrt - a)
-    return PointValue(
-        tuple(subs.items()), value_eq, value, tangent_expr, numeric, function_value, tangent
-    )
+    return PointValue(tuple(subs.items()), value_eq, value, tangent_expr, numeric, function_value, tangent)
 
 
 R = TypeVar("R")

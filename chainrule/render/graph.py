@@ -185,8 +185,13 @@ def render_text(graph: Graph) -> str:
         f"downstream = its contribution to d{f}/d(input))"
     )
     rows = [
-        [node.name, source.name, quantity(edge.upstream, graph),
-         local_text(graph, edge.local, edge.local_value), quantity(edge.downstream, graph)]
+        [
+            node.name,
+            source.name,
+            quantity(edge.upstream, graph),
+            local_text(graph, edge.local, edge.local_value),
+            quantity(edge.downstream, graph),
+        ]
         for node, source, edge in _backward_rows(graph)
     ]
     parts.append(_table(["node", "input", "upstream", "local", "downstream"], rows))
@@ -199,8 +204,7 @@ def render_text(graph: Graph) -> str:
             users = ", ".join(u.name for u, _ in contributions)
             terms = " + ".join(f"{quantity(c, graph)} (from {u.name})" for u, c in contributions)
             parts.append(
-                f"  {node.name} feeds {users}: d{f}/d{node.name} = {terms} "
-                f"= {quantity(node.grad, graph)}"
+                f"  {node.name} feeds {users}: d{f}/d{node.name} = {terms} = {quantity(node.grad, graph)}"
             )
         parts.append("")
 
@@ -268,9 +272,7 @@ def render_rich(graph: Graph) -> RenderableType:
         parts.append(Text("Fan-out: a node used several times sums the gradients flowing back"))
         for node, contributions in shared:
             terms = " + ".join(f"{quantity(c, graph)} (from {u.name})" for u, c in contributions)
-            parts.append(
-                Text(f"  ∂{f}/∂{node.name} = {terms} = {quantity(node.grad, graph)}")
-            )
+            parts.append(Text(f"  ∂{f}/∂{node.name} = {terms} = {quantity(node.grad, graph)}"))
         parts.append(Text(""))
     parts.append(gradients)
     return Group(*parts)
@@ -281,9 +283,7 @@ def render_rich_text(graph: Graph, *, width: int = 100) -> str:
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False
-    )
+    console = Console(file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False)
     console.print(render_rich(graph))
     return buffer.getvalue()
 
@@ -381,9 +381,7 @@ def render_latex(graph: Graph, *, standalone: bool = False) -> str:
             row.append(f"${number_latex(node.value)}$")
         forward_rows.append(row)
     headers = ["Node", "Operation", "Definition"] + ([] if graph.symbolic else ["Value"])
-    forward = _longtable(
-        "llll" if not graph.symbolic else "lll", headers, forward_rows
-    )
+    forward = _longtable("llll" if not graph.symbolic else "lll", headers, forward_rows)
 
     backward_rows = [
         [
@@ -411,9 +409,7 @@ def render_latex(graph: Graph, *, standalone: bool = False) -> str:
         terms = " + ".join(
             f"${_quantity_latex(c, graph)}$ (from ${_name_latex(u)}$)" for u, c in contributions
         )
-        shared_lines.append(
-            f"${d(f, _name_latex(node))}$ = {terms} = ${_quantity_latex(node.grad, graph)}$"
-        )
+        shared_lines.append(f"${d(f, _name_latex(node))}$ = {terms} = ${_quantity_latex(node.grad, graph)}$")
 
     body = [
         r"\paragraph{Forward pass.}",

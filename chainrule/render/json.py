@@ -97,9 +97,7 @@ def derivation_to_dict(derivation: Derivation, settings: Settings | None = None)
         return JsonRenderer(settings or Settings()).to_dict(derivation)
 
 
-def render_json(
-    derivation: Derivation, *, indent: int | None = 2, settings: Settings | None = None
-) -> str:
+def render_json(derivation: Derivation, *, indent: int | None = 2, settings: Settings | None = None) -> str:
     """The derivation as one ``chainrule/derivation@1`` JSON object (with a final newline)."""
     data = derivation_to_dict(derivation, settings)
     return _json.dumps(data, indent=indent, ensure_ascii=False) + "\n"

@@ -41,7 +41,7 @@ MAX_INDENT_DEPTH = 4
 
 
 _COMMAND = re.compile(r"\\([a-zA-Z]+)")
-_WIDE_COMMANDS = {"cdot": 1, "quad": 2, "qquad": 4, "partial": 1}
+_WIDE_COMMANDS = {"cdot": 3, "quad": 2, "qquad": 4, "partial": 1}
 _INVISIBLE = {
     "left",
     "right",
@@ -67,7 +67,8 @@ def latex_width(text: str) -> int:
 
     stripped = _COMMAND.sub(command, text)
     stripped = re.sub(r"[{}^_\s]", "", stripped)
-    return len(stripped)
+    # Binary operators and relations carry space on both sides.
+    return len(stripped) + 2 * len(re.findall(r"[-+=]", stripped))
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,15 @@ class LineBreaker:
                     part[0] = Token(part[0].text, f" {sign} ", f"{sign} ")
                 out.extend(part)
             return out
+        if isinstance(expr, (sympy.Mul, sympy.Pow)) and sympy.fraction(expr)[1] != 1:
+            # A fraction too wide for the page: 1/den · (numerator), numerator broken.
+            numerator, denominator = sympy.fraction(expr)
+            head = Token(p.expr(1 / denominator))
+            if numerator == 1:
+                return [head]
+            body = self._factor_tokens(numerator, budget, sympy.Mul)
+            body[0] = Token(body[0].text, " \\cdot ", "\\cdot ")
+            return [head, *body]
         if isinstance(expr, sympy.Mul) and sympy.fraction(expr)[1] == 1:
             if expr.could_extract_minus_sign():
                 part = self._expr_tokens(-expr, budget)
@@ -165,9 +175,7 @@ class LineBreaker:
         from sympy.printing.precedence import PRECEDENCE, precedence
 
         level = PRECEDENCE["Add"] if within is sympy.Add else PRECEDENCE["Mul"]
-        needs_parens = (
-            precedence(expr) <= level if within is sympy.Mul else precedence(expr) < level
-        )
+        needs_parens = precedence(expr) <= level if within is sympy.Mul else precedence(expr) < level
         inner = self._expr_tokens(expr, budget)
         if not needs_parens:
             return inner
@@ -194,7 +202,7 @@ class LineBreaker:
         return out
 
 
-def _text(text: str) -> str:
+def escape_text(text: str) -> str:
     r"""Escape ``text`` for ``\text{...}``."""
     replacements = {
         "\\": r"\textbackslash{}",
@@ -224,7 +232,7 @@ class LatexRenderer(StepRenderer[list[str]]):
         indent = r"\quad " * min(depth, MAX_INDENT_DEPTH)
         budget = LINE_BUDGET - 2 * min(depth, MAX_INDENT_DEPTH)
         lines = self.breaker.lines(equation, budget)
-        annotation = rf" && \text{{{_text(note)}}}" if note else ""
+        annotation = rf" && \text{{{escape_text(note)}}}" if note else ""
         rows = [f"& {indent}{lines[0]}{annotation}"]
         rows.extend(f"& {indent}\\qquad {line}" for line in lines[1:])
         return rows

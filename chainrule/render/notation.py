@@ -105,16 +105,12 @@ class StepNotation:
     """Compute ``StepMath`` for steps; one ``_print_<rule>`` per special rule."""
 
     def doprint(self, step: Step) -> StepMath:
-        method: Callable[[Step], StepMath] = getattr(
-            self, f"_print_{step.rule.value}", self._print_default
-        )
+        method: Callable[[Step], StepMath] = getattr(self, f"_print_{step.rule.value}", self._print_default)
         return method(step)
 
     # The fallback: d/dx expr = result, with bindings if the step has any.
     def _print_default(self, step: Step, *, partial: bool = False) -> StepMath:
-        return StepMath(
-            equation=self._equation(step, partial=partial), bindings=self._bindings(step)
-        )
+        return StepMath(equation=self._equation(step, partial=partial), bindings=self._bindings(step))
 
     def _print_partial(self, step: Step) -> StepMath:
         return self._print_default(step, partial=True)
@@ -134,11 +130,10 @@ class StepNotation:
             factors.append(Diff(outer.wrt, inner.wrt))
         links = Product(tuple(Math(s.result) for s in subs))
         leibniz = Equation((lhs, Product(tuple(factors)), links))
-        back = [Math(substitute(s.result, step.bindings)) for s in subs]
+        full = full_values(step.bindings)
+        back = [Math(_subs_present(s.result, full)) for s in subs]
         lagrange = Equation((Prime(step.expr, step.order), Product(tuple(back))))
-        return StepMath(
-            equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange
-        )
+        return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
 
     def _print_multivariable_chain(self, step: Step) -> StepMath:
         """``∂/∂m f(x, y) = ∂f/∂x · ∂x/∂m + ∂f/∂y · ∂y/∂m`` (one pair of substeps per argument)."""
@@ -156,13 +151,9 @@ class StepNotation:
             )
             for outer, inner in pairs
         ]
+        full = full_values(step.bindings)
         lagrange_terms = [
-            Product(
-                (
-                    Math(substitute(outer.result, step.bindings)),
-                    Math(substitute(inner.result, step.bindings)),
-                )
-            )
+            Product((Math(_subs_present(outer.result, full)), Math(_subs_present(inner.result, full))))
             for outer, inner in pairs
         ]
         lhs = Diff(step.expr, step.wrt, partial=True)
@@ -181,17 +172,29 @@ class StepNotation:
         return tuple(Equation((Math(name), Math(value))) for name, value in step.bindings)
 
 
-def substitute(
-    expr: sympy.Basic, bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]]
-) -> sympy.Basic:
-    """Put the bindings (innermost first) back into ``expr``, outermost name first.
+def substitute(expr: sympy.Basic, bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]]) -> sympy.Basic:
+    """Put the bindings (innermost first) back into ``expr``.
 
     ``.subs`` keeps SymPy's correct ``Derivative``/``Subs`` forms, which
     ``chainrule.printing`` shows as primes.
     """
-    for name, value in reversed(tuple(bindings)):
-        expr = expr.subs(name, value)
-    return expr
+    return _subs_present(expr, full_values(bindings))
+
+
+def full_values(
+    bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]],
+) -> dict[sympy.Symbol, sympy.Basic]:
+    """Each bound name's value in terms of the outer variable, built innermost first,
+    so a chain of n links costs n substitutions, not n²."""
+    full: dict[sympy.Symbol, sympy.Basic] = {}
+    for name, value in bindings:
+        full[name] = _subs_present(value, full)
+    return full
+
+
+def _subs_present(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Basic]) -> sympy.Basic:
+    present = [(name, values[name]) for name in expr.free_symbols if name in values]
+    return expr.subs(present) if present else expr
 
 
 def equations_for(step: Step) -> StepMath:
@@ -263,12 +266,20 @@ class MathPrinter(Generic[P]):
 
 class _TextPrinterBase(MathPrinter[str]):
     sympy_printer: Any
+    strict = True
 
     def expr(self, expr: sympy.Basic, *, level: int | None = None) -> str:
-        shown = display_form(expr)
-        if level is None:
-            return str(self.sympy_printer.doprint(shown))
-        return str(self.sympy_printer.parenthesize(shown, level, strict=True))
+        # A derivation prints the same (possibly large) expressions several
+        # times: in a step, in the chain forms, in the answer. Print each once.
+        cache: dict[tuple[sympy.Basic, int | None], str] = self.__dict__.setdefault("_cache", {})
+        key = (expr, level)
+        if key not in cache:
+            shown = display_form(expr)
+            if level is None:
+                cache[key] = str(self.sympy_printer.doprint(shown))
+            else:
+                cache[key] = str(self.sympy_printer.parenthesize(shown, level, strict=self.strict))
+        return cache[key]
 
     def join(self, parts: list[str], sep: str) -> str:
         return sep.join(parts)
@@ -284,12 +295,6 @@ class LatexMathPrinter(_TextPrinterBase):
 
     def __init__(self) -> None:
         self.sympy_printer = LatexPrinter()
-
-    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> str:
-        shown = display_form(expr)
-        if level is None:
-            return str(self.sympy_printer.doprint(shown))
-        return str(self.sympy_printer.parenthesize(shown, level, strict=True))
 
     def _print_Diff(self, node: Diff) -> str:
         d = r"\partial" if node.partial else "d"
@@ -313,12 +318,12 @@ class PlainMathPrinter(_TextPrinterBase):
         self.sympy_printer = StrPrinter()
 
     def _print_Diff(self, node: Diff) -> str:
-        d = "partial " if node.partial else "d"
+        d, space = ("partial", " ") if node.partial else ("d", "")
         var = self.expr(node.wrt)
         top = d if node.order == 1 else f"{d}^{node.order}"
-        bottom = f"{d}{var}" if node.order == 1 else f"{d}{var}^{node.order}"
+        bottom = f"{d}{space}{var}" if node.order == 1 else f"{d}{space}{var}^{node.order}"
         if isinstance(node.operand, sympy.Symbol):
-            return f"{top}{self.expr(node.operand)}/{bottom}"
+            return f"{top}{space}{self.expr(node.operand)}/{bottom}"
         return f"{top}/{bottom} " + self.expr(node.operand, level=PRECEDENCE["Mul"] + 1)
 
     def _print_Prime(self, node: Prime) -> str:

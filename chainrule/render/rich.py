@@ -61,8 +61,13 @@ class Formula:
         self.prefix = prefix
         self.style = style
         self._cache: tuple[list[str], int] | None = None
+        self._line: str | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if len(self._oneline()) > 3 * options.max_width:
+            # Far too wide for 2-D: do not spend time laying it out.
+            yield Text(self.prefix + self._oneline(), style=self.style, overflow="fold")
+            return
         rows, baseline = self._pretty()
         width = max(len(r) for r in rows) + len(self.prefix)
         if width <= options.max_width and len(rows) <= MAX_PRETTY_HEIGHT:
@@ -74,6 +79,8 @@ class Formula:
             yield Text(self.prefix + self._oneline(), style=self.style, overflow="fold")
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        if len(self._oneline()) > 3 * options.max_width:
+            return Measurement(options.max_width, options.max_width)
         rows, _ = self._pretty()
         width = max(len(r) for r in rows) + len(self.prefix)
         if width > options.max_width or len(rows) > MAX_PRETTY_HEIGHT:
@@ -89,8 +96,10 @@ class Formula:
         return self._cache
 
     def _oneline(self) -> str:
-        with recursion_limit():
-            return OnelineMathPrinter().doprint(self.equation)
+        if self._line is None:
+            with recursion_limit():
+                self._line = OnelineMathPrinter().doprint(self.equation)
+        return self._line
 
 
 class RichRenderer(StepRenderer[Tree]):
@@ -100,9 +109,7 @@ class RichRenderer(StepRenderer[Tree]):
         return Text(f" {rule.title} ", style=_BADGE_STYLES.get(rule, _DEFAULT_BADGE))
 
     def _print_step(self, item: NumberedStep) -> Any:
-        head = Text.assemble(
-            (f"{item.label}. ", "bold"), self.badge(item.step.rule), " ", item.step.text
-        )
+        head = Text.assemble((f"{item.label}. ", "bold"), self.badge(item.step.rule), " ", item.step.text)
         parts: list[Any] = [head]
         for binding in item.math.bindings:
             parts.append(Formula(binding, prefix="where ", style="italic"))
@@ -155,13 +162,9 @@ def derivation_renderable(derivation: Derivation, settings: Settings | None = No
         return RichRenderer(settings or Settings()).renderable(derivation)
 
 
-def render_rich_text(
-    derivation: Derivation, settings: Settings | None = None, *, width: int = 100
-) -> str:
+def render_rich_text(derivation: Derivation, settings: Settings | None = None, *, width: int = 100) -> str:
     """The rich view as plain text without colour (for files and tests)."""
     buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=width, color_system=None, force_terminal=False, no_color=True
-    )
+    console = Console(file=buffer, width=width, color_system=None, force_terminal=False, no_color=True)
     console.print(derivation_renderable(derivation, settings))
     return buffer.getvalue()

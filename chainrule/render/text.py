@@ -43,9 +43,7 @@ class TextRenderer(StepRenderer[list[str]]):
         title = p.doprint(Diff(derivation.expr, derivation.wrt, derivation.order))
         lines = [title]
         if derivation.where:
-            lines.append(
-                "where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where)
-            )
+            lines.append("where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where))
         lines.append("")
         for block in self.render_steps(derivation):
             lines.extend(block)
