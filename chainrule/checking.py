@@ -40,11 +40,14 @@ SCHEMA = "chainrule/check@1"
 
 @dataclass(frozen=True, kw_only=True)
 class Counterexample:
-    """A point where the answer and the derivative differ, with both values."""
+    """A point where the answer and the derivative differ, with both values.
+
+    The values are complex (``mpmath.mpc``) only where the expression is real nowhere.
+    """
 
     point: tuple[tuple[sympy.Symbol, sympy.Float], ...]
-    expected_value: mpmath.mpf
-    got_value: mpmath.mpf
+    expected_value: mpmath.mpf | mpmath.mpc
+    got_value: mpmath.mpf | mpmath.mpc
 
     @property
     def point_text(self) -> str:
@@ -116,8 +119,8 @@ class CheckResult:
     """The verdict on one answer.
 
     ``correct`` is ``True`` or ``False``, or ``None`` when there is no point
-    where the expression, the derivative and the answer are all defined and
-    real, so nothing can be compared. ``checked`` counts the points compared.
+    where the expression, the derivative and the answer are all defined, so
+    nothing can be compared. ``checked`` counts the points compared.
     """
 
     expr: sympy.Expr
@@ -145,7 +148,7 @@ class CheckResult:
         if self.correct is None:
             return (
                 f"Cannot tell: there is no point where {plain(self.expr)}, its derivative "
-                f"{plain(self.expected)} and the answer {plain(self.answer)} are all defined and real, "
+                f"{plain(self.expected)} and the answer {plain(self.answer)} are all defined, "
                 "so they cannot be compared.\n"
             )
         lines = [
@@ -300,4 +303,7 @@ def _same_symbols(answer: sympy.Expr, derivation: Derivation) -> sympy.Expr:
 
 
 def _number(value: Any) -> str:
-    return str(mpmath.nstr(mpmath.mpf(value), 6))
+    """Six significant digits; a complex value (where the expression is real nowhere) as ``(a + bj)``."""
+    if not isinstance(value, (mpmath.mpf, mpmath.mpc)):
+        value = mpmath.mpf(value)
+    return str(mpmath.nstr(value, 6))

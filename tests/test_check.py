@@ -83,13 +83,19 @@ def test_an_answer_with_a_stray_variable_is_wrong() -> None:
 
 
 def test_no_point_to_compare_at_says_so() -> None:
-    result = check("sqrt(-x^2 - 1)", "0")
-    with pytest.raises(VerificationError, match="could not be checked"):
-        result.derivation.verify()  # no real point anywhere: not even the steps can be checked
+    result = _check("x^2", sympy.nan)  # an answer defined nowhere
     assert result.correct is None
     assert result.exit_code == 1
-    assert result.checked == 0
-    assert result.to_text().startswith("Cannot tell: there is no point where")
+    assert result.checked == 0 and result.counterexample is None
+    assert result.to_text().startswith("Cannot tell: there is no point where x**2, its derivative 2*x")
+
+
+def test_an_expression_real_nowhere_is_compared_as_complex() -> None:
+    right = _check("sqrt(-x^2 - 1)", "-x/sqrt(-x^2 - 1)")
+    assert right.correct is True
+    wrong = _check("sqrt(-x^2 - 1)", "0")
+    assert wrong.correct is False and wrong.counterexample is not None
+    assert "j)" in str(wrong.counterexample)  # the derivative's value there is complex
 
 
 def test_bad_input_raises() -> None:
@@ -192,7 +198,7 @@ def test_cli_bad_input_exits_2_with_one_error() -> None:
     assert code == 2 and "--wrt" in err
 
 
-def test_cli_cannot_tell_exits_1() -> None:
+def test_cli_wrong_where_the_expression_is_real_nowhere_exits_1() -> None:
     code, out, _ = _run("sqrt(-x^2 - 1)", "0", "-f", "text")
     assert code == 1
-    assert out.startswith("Cannot tell:")
+    assert out.startswith("Wrong: 0 is not d/dx sqrt(-x**2 - 1).")
