@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from chainrule.checking import CheckResult, check
 from chainrule.cli import app
-from chainrule.errors import ParseError, VariableError, VerificationError
+from chainrule.errors import ParseError, VariableError
 
 X = sympy.Symbol("x", real=True)
 Y = sympy.Symbol("y", real=True)
