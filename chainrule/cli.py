@@ -143,14 +143,16 @@ def choose_format(
     return "rich" if sys.stdout.isatty() else "text"
 
 
-def parse_assignments(values: Sequence[str] | None, option: str) -> tuple[Binding, ...]:
+def parse_assignments(
+    values: Sequence[str] | None, option: str, *, shape: str = "NAME=VALUE"
+) -> tuple[Binding, ...]:
     """``NAME=VALUE`` options as ``(Symbol, Expr)`` pairs, read by the safe parser."""
     from chainrule.parsing import parse_assignment
 
     pairs: list[Binding] = []
     for value in values or ():
         if "=" not in value:
-            raise UsageError(f"{option} expects NAME=VALUE, not {value!r}")
+            raise UsageError(f"{option} expects {shape}, not {value!r}")
         pairs.append(parse_assignment(value))
     names = [name.name for name, _ in pairs]
     if len(set(names)) != len(names):
@@ -266,8 +268,8 @@ def derive(
         fmt = choose_format(format.value if format else None, output)
         if standalone and fmt != "latex":
             raise UsageError("--standalone applies only to --format latex")
-        points = parse_assignments(at, "--at")
-        definitions = parse_assignments(where, "--where")
+        points = parse_assignments(at, "--at", shape="VAR=VALUE")
+        definitions = parse_assignments(where, "--where", shape="NAME=EXPR")
         derivation = derive_expr(
             expr,
             wrt,
@@ -455,9 +457,7 @@ def worksheet(
     with handle_errors():
         from chainrule.homework_cli import run_worksheet
 
-        code = run_worksheet(
-            file, output, format.value if format else None, solutions=solutions, jobs=jobs
-        )
+        code = run_worksheet(file, output, format.value if format else None, solutions=solutions, jobs=jobs)
     raise typer.Exit(code)
 
 
