@@ -133,6 +133,12 @@ class Builder:
         return self._checked(-a[0]), _combine((a[1],), real=a[1].real, positive=False)
 
     def mul(self, a: Node, b: Node) -> Node:
+        for zero, other in ((a, b), (b, a)):
+            if zero[0] is sympy.S.Zero and (other[1].risk or other[1].depth > DEEP):
+                # SymPy would ask whether ``other`` is finite (0*oo is nan): on these
+                # trees that question costs exponential time, and the answer is 0 here,
+                # since the parser never builds an infinity.
+                return sympy.S.Zero, _LEAF
         expr = sympy.Mul(a[0], b[0])
         meta = _combine((a[1], b[1]), real=a[1].real and b[1].real,
                         positive=a[1].positive and b[1].positive)
@@ -294,8 +300,8 @@ class Builder:
         if isinstance(value, sympy.Float) and abs(_log10_magnitude(value)) > MAX_FLOAT_EXPONENT:
             if value != 0:
                 raise LimitError(
-                    f"a floating-point number is larger than 1e{MAX_FLOAT_EXPONENT} "
-                    "or smaller than its reciprocal"
+                    f"a decimal number would be beyond 1e±{MAX_FLOAT_EXPONENT}, "
+                    "the limit for decimals"
                 )
 
     def _checked(self, expr: sympy.Expr) -> sympy.Expr:
