@@ -90,11 +90,31 @@ def make_settings(**settings: Any) -> Settings:
     if unknown:
         raise UsageError(f"unknown render setting(s): {', '.join(unknown)}")
     at = settings.get("at")
-    if isinstance(at, dict):
-        settings["at"] = tuple(at.items())
-    elif at is not None:
-        settings["at"] = tuple(at)
+    if at is not None:
+        pairs = at.items() if isinstance(at, dict) else at
+        settings["at"] = tuple((_symbol(name), _value(value)) for name, value in pairs)
     return Settings(**settings)
+
+
+def _symbol(name: Any) -> sympy.Symbol:
+    if isinstance(name, sympy.Symbol):
+        return name
+    from chainrule.parsing import parse_symbol
+
+    return parse_symbol(str(name))
+
+
+def _value(value: Any) -> sympy.Expr:
+    """A point's coordinate: text goes through the safe parser, never ``sympify``."""
+    if isinstance(value, str):
+        from chainrule.parsing import parse
+
+        return parse(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+    if isinstance(value, sympy.Basic):
+        return value  # type: ignore[return-value]
+    raise UsageError(f"a point's value must be a number, text or a SymPy expression, not {value!r}")
 
 
 @dataclass(frozen=True)
