@@ -254,6 +254,8 @@ class _Parser:
         """A known function name at ``i``: sin(x), sin x, sin^2(x), sin^-1 x, log_2 x."""
         tokens, col = self.tokens, self.tokens[i].col
         j, exponent = self.function_power(i + 1)
+        if tokens[i].kind == OP:  # sin^{y}(x) was rewritten as (sin(x))^(y)
+            return i
         power = None
         if exponent is not None:
             if exponent == -1 and name in INVERSES:
@@ -293,10 +295,47 @@ class _Parser:
             k += 1
             if not paren or (tokens[k].kind == OP and tokens[k].value == ")"):
                 return k + paren, value
+        if self.move_power_after_argument(j):
+            return j, None
         raise self.error(
             "the power of a function name must be a whole number", tokens[j].col,
             hint="as in sin^2(x) or sin^-1(x); for other powers write (sin x)^y",
         )
+
+    def matching(self, k: int) -> int | None:
+        """The index of the ')' that closes the '(' at ``k``, if any."""
+        depth = 0
+        for m in range(k, len(self.tokens)):
+            value = self.tokens[m].value if self.tokens[m].kind == OP else ""
+            depth += (value == "(") - (value == ")")
+            if depth == 0:
+                return m
+        return None
+
+    def move_power_after_argument(self, j: int) -> bool:
+        """Rewrite ``sin^{y}(x)`` (how SymPy's LaTeX writes sin(x)**y) as ``(sin(x))^(y)``.
+
+        ``j`` is the index of the ``^`` after the function name; the tokens are
+        respliced in place and parsing resumes at the inserted ``(``.
+        """
+        tokens, k = self.tokens, j + 1
+        if tokens[k].kind == OP and tokens[k].value == "(":
+            end = self.matching(k)
+        elif tokens[k].kind in (NAME, NUM):
+            end = k
+        else:
+            return False
+        if end is None or not (tokens[end + 1].kind == OP and tokens[end + 1].value == "("):
+            return False
+        close = self.matching(end + 1)
+        if close is None:
+            return False
+        name, col = tokens[j - 1], tokens[j - 1].col
+        tokens[j - 1:close + 1] = [
+            Token(OP, "(", col), name, *tokens[end + 1:close + 1], Token(OP, ")", col),
+            tokens[j], *tokens[k:end + 1],
+        ]
+        return True
 
     # -- operators ------------------------------------------------------------
     def tight(self, i: int) -> bool:
@@ -466,6 +505,9 @@ def parse(
             check_result(expr, text=text, max_result_digits=max_result_digits)
     except RecursionError:
         raise LimitError("the expression is too deeply nested to build (max_depth)") from None
+    except (ValueError, TypeError, ArithmeticError) as err:
+        # SymPy refuses some well-formed inputs, e.g. max(asin(2), 1): not comparable.
+        raise ParseError(f"SymPy cannot build this expression: {err}", text=text) from None
     return expr
 
 

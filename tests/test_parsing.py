@@ -152,6 +152,7 @@ STUDENT = [
     ("tan^-1 x", atan(x)),
     ("tanh^-1(x)", atanh(x)),
     ("cos^3(2x)", cos(2 * x) ** 3),
+    ("sin^y(x)", sin(x) ** y),
     ("sin²(x)", sin(x) ** 2),
     # machine-learning functions
     ("max(x, y)", Max(x, y)),
@@ -229,6 +230,7 @@ LATEX = [
     (r"\dfrac{x+1}{x-1}", (x + 1) / (x - 1)),
     (r"\left[x+1\right]^{2}", (x + 1) ** 2),
     (r"\max(x, y)", Max(x, y)),
+    (r"\sin^{x}{\left(x \right)}", sin(x) ** x),
 ]
 
 
@@ -323,7 +325,7 @@ def test_parse_assignment_errors_have_columns(text: str, column: int, fragment: 
         ("log(x, 2, 3)", 0, "takes 1 to 2"),
         ("sin(x, y)", 0, "takes 1 argument"),
         ("1/0", 1, "division by zero"),
-        ("sin^x(y)", 3, "whole number"),
+        ("sin^x + 1", 3, "whole number"),
         ("x.real", 1, "attribute"),
         ("x = 1", 2, "'='"),
         (r"\frac{1}{x", 10, "never closed"),
@@ -365,6 +367,11 @@ def test_unknown_names_are_variables_or_undefined_functions() -> None:
 def test_incomplete_inputs_are_parse_errors(text: str) -> None:
     with pytest.raises(ParseError):
         parse(text)
+
+
+def test_sympy_refusals_become_parse_errors() -> None:
+    with pytest.raises(ParseError, match="not comparable"):
+        parse("max(asin(2), 1)")
 
 
 def test_non_string_input() -> None:

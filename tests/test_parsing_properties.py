@@ -17,8 +17,18 @@ FUNCTIONS = [sympy.Function(name, real=True) for name in ("f", "g", "Dense_1")]
 UNARY = [sympy.sin, sympy.cos, sympy.tan, sympy.exp, sympy.log, sympy.sqrt, sympy.Abs,
          sympy.asin, sympy.atan, sympy.sinh, sympy.tanh, sympy.acosh, sympy.sec, sympy.cot,
          sigmoid, relu, *FUNCTIONS]
+
+
+def _max(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    try:
+        return sympy.Max(a, b)
+    except ValueError:  # SymPy: "The argument 'asin(2)' is not comparable"
+        return a
+
+
 BINARY = [sympy.Add, sympy.Mul, lambda a, b: a - b, lambda a, b: a / b if b != 0 else a,
-          sympy.Max, sympy.Min, lambda a, b: sympy.log(a, b) if b.is_positive and b != 1 else a]
+          _max, lambda a, b: sympy.Min(a, b) if a.is_real is not False else a,
+          lambda a, b: sympy.log(a, b) if b.is_positive and b != 1 else a]
 
 leaves = st.one_of(
     st.sampled_from(SYMBOLS),
