@@ -377,3 +377,14 @@ def test_sympy_refusals_become_parse_errors() -> None:
 def test_non_string_input() -> None:
     with pytest.raises(ChainruleError):
         parse(x)  # type: ignore[arg-type]
+
+
+def test_docs_input_examples_run() -> None:
+    import doctest
+    from pathlib import Path
+
+    path = Path(__file__).parent.parent / "docs" / "input.md"
+    result = doctest.testfile(str(path), module_relative=False,
+                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 15
+    assert result.failed == 0
