@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
 import sympy
-from sympy.core.function import AppliedUndef
+from sympy.core.function import Application, AppliedUndef
+from sympy.core.numbers import _illegal
+from sympy.core.sorting import _nodes, default_sort_key, ordered
 
 from chainrule import rules
 from chainrule.errors import UnsupportedError, UsageError, VariableError
@@ -151,10 +153,41 @@ class _Engine:
         self._where = where
         self._reach = _reachable(where)
         self._held = False  # True while deriving a partial that holds the where-names fixed
+        self._free: dict[int, tuple[sympy.Basic, frozenset[sympy.Basic]]] = {}
+
+    def free_symbols(self, expr: sympy.Basic) -> frozenset[sympy.Basic]:
+        """``expr.free_symbols``, remembered for every subtree during this derivation.
+
+        SymPy recomputes ``free_symbols`` over the whole tree on every call, so asking
+        it at each link of a chain of depth d costs O(d²); here each subtree is
+        visited once. A node whose class computes ``free_symbols`` its own way
+        (a symbol, a ``Derivative``, a ``Subs``) is asked directly.
+        """
+        memo = self._free
+        found = memo.get(id(expr))
+        if found is not None:
+            return found[1]
+        stack = [expr]
+        while stack:
+            node = stack[-1]
+            if id(node) in memo:
+                stack.pop()
+                continue
+            if not _plain_free_symbols(type(node)):
+                memo[id(node)] = (node, frozenset(node.free_symbols))
+                stack.pop()
+                continue
+            pending = [a for a in node.args if id(a) not in memo]
+            if pending:
+                stack.extend(pending)
+                continue
+            stack.pop()
+            memo[id(node)] = (node, frozenset().union(*(memo[id(a)][1] for a in node.args)))
+        return memo[id(expr)][1]
 
     # -- Context protocol used by rules --------------------------------------
     def depends(self, expr: sympy.Expr, wrt: sympy.Symbol) -> bool:
-        free = expr.free_symbols
+        free = self.free_symbols(expr)
         if wrt in free:
             return True
         if self._held or wrt in self._where:
@@ -185,7 +218,8 @@ class _Engine:
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)
         factors = [
-            step.result.subs(name, inner) for step, name, (inner, _) in zip(outer_steps, link_names, links)
+            _substitute(step.result, [(name, inner)])
+            for step, name, (inner, _) in zip(outer_steps, link_names, links)
         ]
         bindings: list[Binding] = []
         for j in reversed(range(len(links))):
@@ -364,14 +398,76 @@ def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
 def _resolver(where: Mapping[sympy.Symbol, sympy.Expr]) -> Callable[[sympy.Expr], sympy.Expr]:
     """Substitute the where-definitions until no defined name is left."""
 
+    # The order in which ``expr.subs(where)`` takes a dict's pairs (see ``Basic.subs``).
+    names = list(ordered(where, default=False, keys=(lambda s: -_nodes(s), default_sort_key)))
+    pairs = [(name, where[name]) for name in names if where[name] != name]
+    fast = all(_plain_subs(value) and value not in _illegal for _, value in pairs)
+
     def resolve(expr: sympy.Expr) -> sympy.Expr:
         for _ in range(len(where) + 1):
             if not (expr.free_symbols & where.keys()):
                 return expr
-            expr = expr.subs(where)
+            if fast:
+                expr = _substitute(expr, pairs)
+            else:
+                expr = expr.subs(where)
         return expr
 
     return resolve
+
+
+#: ``_eval_subs`` methods that, when the old expression is a Symbol, only fall back to
+#: replacing it in the arguments and rebuilding (evaluated) -- what ``xreplace`` does.
+_SUBS_LIKE_XREPLACE = frozenset(
+    {
+        sympy.Basic._eval_subs,
+        Application._eval_subs,  # acts only when a function itself is replaced
+        sympy.exp._eval_subs,  # acts only when old is a power, exp or E
+        sympy.Pow._eval_subs,  # old == base gives new**exp, as rebuilding does
+        sympy.Add._eval_subs,  # acts only when old is a sum (or oo)
+        sympy.Mul._eval_subs,  # acts only when old is a product
+    }
+)
+
+
+def _plain_subs(expr: sympy.Basic) -> bool:
+    """True when ``expr.subs(symbol, new)`` is exactly ``expr.xreplace({symbol: new})``."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_Atom:
+            continue
+        if type(node)._eval_subs not in _SUBS_LIKE_XREPLACE:
+            return False
+        stack.extend(node.args)
+    return True
+
+
+def _substitute(expr: sympy.Expr, pairs: Sequence[tuple[sympy.Symbol, sympy.Expr]]) -> sympy.Expr:
+    """``expr.subs(pairs)`` (symbols replaced one pair after the other), the same result, faster.
+
+    ``subs`` compares every subtree it passes with the old expression structurally
+    (``_aresame``), which is quadratic on deep trees. For a symbol in a tree of
+    ordinary operations and functions, ``subs`` only replaces it in the arguments
+    and rebuilds, as ``xreplace`` does in linear time; anything else (a
+    ``Derivative``, a ``Subs``, ``cot``'s own rule) goes through ``subs`` itself.
+    """
+    for old, new in pairs:
+        if old not in expr.free_symbols:
+            continue  # subs would return expr unchanged
+        if _plain_subs(expr) and not callable(new):
+            expr = expr.xreplace({old: new})
+        else:
+            expr = expr.subs(old, new)
+    return expr
+
+
+def _plain_free_symbols(cls: type) -> bool:
+    """True when instances of ``cls`` take ``free_symbols`` as the union of their arguments'."""
+    for klass in cls.__mro__:
+        if "free_symbols" in klass.__dict__:
+            return klass is sympy.Basic
+    return False
 
 
 def _reachable(where: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, frozenset[sympy.Symbol]]:
