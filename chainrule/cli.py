@@ -26,7 +26,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 
 from chainrule import __version__
@@ -82,7 +81,8 @@ def handle_errors() -> Iterator[None]:
     """Turn every failure into one ``error: ...`` line and an exit code."""
     try:
         yield
-    except (typer.Exit, click.exceptions.ClickException, click.exceptions.Exit):
+    except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
+        # typer's own control flow and usage errors (typer bundles its click).
         raise
     except ChainruleError as err:
         raise fail(str(err), err.exit_code) from None

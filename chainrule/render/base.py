@@ -113,7 +113,7 @@ def _value(value: Any) -> sympy.Expr:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
     if isinstance(value, sympy.Basic):
-        return value  # type: ignore[return-value]
+        return value
     raise UsageError(f"a point's value must be a number, text or a SymPy expression, not {value!r}")
 
 

@@ -31,6 +31,7 @@ from chainrule.render.notation import (
     Node,
     Product,
     Sum,
+    exercise,
 )
 from chainrule.steps import Derivation
 
@@ -271,8 +272,8 @@ class LatexRenderer(StepRenderer[list[str]]):
 
     def document(self, derivation: Derivation) -> str:
         p = self.printer
-        exercise = Equation((Diff(derivation.expr, derivation.wrt, derivation.order),))
-        exercise_lines = self.breaker.lines(exercise)
+        heading = Equation((exercise(derivation),))
+        exercise_lines = self.breaker.lines(heading)
         title = "A derivative, step by step"
         if len(exercise_lines) == 1 and latex_width(exercise_lines[0]) <= 40:
             title = f"The derivative ${exercise_lines[0]}$"

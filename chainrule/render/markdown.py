@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from chainrule.render.base import NumberedStep, PointValue, Settings, StepRenderer, evaluate_at
-from chainrule.render.notation import Diff, Equation, LatexMathPrinter
+from chainrule.render.notation import Equation, LatexMathPrinter, exercise
 from chainrule.steps import Derivation
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>$|#])")
@@ -66,8 +66,8 @@ class MarkdownRenderer(StepRenderer[list[str]]):
 
     def render(self, derivation: Derivation) -> str:
         p = self.printer
-        exercise = p.doprint(Diff(derivation.expr, derivation.wrt, derivation.order))
-        lines = [f"# ${exercise}$", ""]
+        heading = p.doprint(exercise(derivation))
+        lines = [f"# ${heading}$", ""]
         if derivation.where:
             pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
             lines.extend([f"Where {pairs}.", ""])

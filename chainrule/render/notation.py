@@ -166,6 +166,7 @@ class StepNotation:
 
     # Helpers.
     def _equation(self, step: Step, *, partial: bool = False) -> Equation:
+        partial = partial or is_partial(step.expr)
         return Equation((Diff(step.expr, step.wrt, step.order, partial), Math(step.result)))
 
     def _bindings(self, step: Step) -> tuple[Equation, ...]:
@@ -201,12 +202,20 @@ def equations_for(step: Step) -> StepMath:
     return StepNotation().doprint(step)
 
 
+def is_partial(expr: sympy.Basic) -> bool:
+    """A derivative of an expression in several variables is written with ∂ (as SymPy does)."""
+    return len(expr.free_symbols) > 1
+
+
+def exercise(derivation: Derivation) -> Diff:
+    """``d^n/dx^n expr`` (``∂`` for several variables): the derivation's title."""
+    partial = derivation.root.rule in (Rule.PARTIAL, Rule.MULTIVARIABLE_CHAIN) or is_partial(derivation.expr)
+    return Diff(derivation.expr, derivation.wrt, derivation.order, partial)
+
+
 def answer_equation(derivation: Derivation) -> Equation:
     """``d^n/dx^n expr = result`` for the whole derivation."""
-    partial = derivation.root.rule in (Rule.PARTIAL, Rule.MULTIVARIABLE_CHAIN)
-    return Equation(
-        (Diff(derivation.expr, derivation.wrt, derivation.order, partial), Math(derivation.result))
-    )
+    return Equation((exercise(derivation), Math(derivation.result)))
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +236,7 @@ class MathPrinter(Generic[P]):
 
     def print(self, node: Node | Equation) -> P:
         method = getattr(self, f"_print_{type(node).__name__}")
-        return method(node)  # type: ignore[no-any-return]
+        return method(node)
 
     def _print_Equation(self, node: Equation) -> P:
         return self.join([self.print(s) for s in node.sides], self.eq)
@@ -339,7 +348,7 @@ class _UnicodeStrPrinter(StrPrinter):
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         exp = expr.exp
-        if exp.is_Integer and int(exp) > 1:  # type: ignore[attr-defined]
+        if exp.is_Integer and int(exp) > 1:
             base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=False)
             return base + str(int(exp)).translate(_SUPERSCRIPTS)
         if exp is sympy.S.Half:

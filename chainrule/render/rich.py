@@ -27,10 +27,10 @@ from chainrule.render.base import (
     recursion_limit,
 )
 from chainrule.render.notation import (
-    Diff,
     Equation,
     OnelineMathPrinter,
     PrettyMathPrinter,
+    exercise,
 )
 from chainrule.steps import Derivation, Rule
 
@@ -133,7 +133,7 @@ class RichRenderer(StepRenderer[Tree]):
 
     def renderable(self, derivation: Derivation) -> Group:
         printer = OnelineMathPrinter()
-        title = printer.doprint(Diff(derivation.expr, derivation.wrt, derivation.order))
+        title = printer.doprint(exercise(derivation))
         tree = Tree(Text(title, style="bold underline"), guide_style="dim")
         if derivation.where:
             where = ", ".join(f"{printer.expr(n)} = {printer.expr(v)}" for n, v in derivation.where)

@@ -24,7 +24,7 @@ from chainrule.render.base import (
     StepRenderer,
     evaluate_at,
 )
-from chainrule.render.notation import Diff, PlainMathPrinter
+from chainrule.render.notation import PlainMathPrinter, exercise
 from chainrule.steps import Derivation
 
 #: Deeper steps are not indented further, so a deep tree stays readable.
@@ -40,7 +40,7 @@ class TextRenderer(StepRenderer[list[str]]):
 
     def render(self, derivation: Derivation) -> str:
         p = self.printer
-        title = p.doprint(Diff(derivation.expr, derivation.wrt, derivation.order))
+        title = p.doprint(exercise(derivation))
         lines = [title]
         if derivation.where:
             lines.append("where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where))
