@@ -174,7 +174,7 @@ class _Parser:
             op = self.ops[-1]
             what = "'|'" if op.kind == "abs" else f"'{op.value}('" if op.kind != "group" else "'('"
             raise self.error(
-                f"{what} at column {op.col} is never closed", len(self.text),
+                f"{what} opened at column {op.col} is never closed; the input ends", len(self.text),
                 hint="unbalanced parentheses: add ')'" if op.kind != "abs" else "add '|'",
             )
         (result,) = self.operands
