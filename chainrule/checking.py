@@ -206,6 +206,22 @@ class CheckResult:
         body.highlight_words(["Mistake:"], style="bold")
         return Panel(body, title=title, title_align="left", border_style=style, expand=False)
 
+    # Jupyter: a cell ending in a check shows the verdict (and the steps, folded).
+    def _repr_html_(self) -> str:
+        from chainrule.render.jupyter import check_html
+
+        return check_html(self)
+
+    def _repr_latex_(self) -> str:
+        from chainrule.render.jupyter import check_latex
+
+        return check_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from chainrule.render.jupyter import check_markdown
+
+        return check_markdown(self)
+
 
 def check(
     expr: str | sympy.Expr, answer: str | sympy.Expr, wrt: str | sympy.Symbol | None = None

@@ -272,6 +272,22 @@ class Graph:
 
         return render_rich(self)
 
+    # Jupyter: a cell ending in a graph shows its tables.
+    def _repr_html_(self) -> str:
+        from chainrule.render.jupyter import graph_html
+
+        return graph_html(self)
+
+    def _repr_latex_(self) -> str:
+        from chainrule.render.jupyter import graph_latex
+
+        return graph_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from chainrule.render.jupyter import graph_markdown
+
+        return graph_markdown(self)
+
     def __str__(self) -> str:
         return self.to_text()
 

@@ -224,6 +224,22 @@ class Derivation:
 
         return derivation_renderable(self)
 
+    # Jupyter: a cell ending in a derivation shows the rendered steps.
+    def _repr_html_(self) -> str:
+        from chainrule.render.jupyter import derivation_html
+
+        return derivation_html(self)
+
+    def _repr_latex_(self) -> str:
+        from chainrule.render.jupyter import derivation_latex
+
+        return derivation_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from chainrule.render.jupyter import derivation_markdown
+
+        return derivation_markdown(self)
+
 
 def merge_bindings(*groups: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, sympy.Expr]:
     """Merge binding maps, later groups winning."""

@@ -14,7 +14,7 @@ from chainrule.errors import UsageError
 from chainrule.render.base import NOTATIONS, Settings, make_settings, recursion_limit
 from chainrule.steps import Derivation
 
-FORMATS = ("rich", "text", "latex", "markdown", "json")
+FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
 
 __all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render"]
 
@@ -49,4 +49,8 @@ def render(derivation: Derivation, format: str = "text", **settings: Any) -> str
             from chainrule.render.rich import render_rich_text
 
             return render_rich_text(derivation, options)
+        if format == "html":
+            from chainrule.render.html import render_html
+
+            return render_html(derivation, options)
     raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")

@@ -44,7 +44,7 @@ __all__ = [
     "render_text",
 ]
 
-GRAPH_FORMATS = ("rich", "text", "latex", "json", "dot")
+GRAPH_FORMATS = ("rich", "text", "latex", "json", "dot", "html")
 
 #: Significant digits of a float in tables (JSON keeps full precision).
 DIGITS = 6
@@ -66,6 +66,10 @@ def render_graph(graph: Graph, format: str = "text", *, standalone: bool = False
         return graph.to_json() + "\n"
     if format == "dot":
         return render_dot(graph)
+    if format == "html":
+        from chainrule.render.graph_html import render_graph_html
+
+        return render_graph_html(graph)
     raise UsageError(f"unknown format {format!r}; choose one of {', '.join(GRAPH_FORMATS)}")
 
 
