@@ -41,6 +41,7 @@ class Format(str, enum.Enum):
     latex = "latex"
     markdown = "markdown"
     json = "json"
+    html = "html"
 
 
 class Notation(str, enum.Enum):
@@ -50,7 +51,14 @@ class Notation(str, enum.Enum):
 
 
 #: Output file suffixes and the format each implies when ``--format`` is not given.
-SUFFIX_FORMATS = {".tex": "latex", ".md": "markdown", ".json": "json", ".txt": "text"}
+SUFFIX_FORMATS = {
+    ".tex": "latex",
+    ".md": "markdown",
+    ".json": "json",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+}
 
 app = typer.Typer(
     name="chainrule",
@@ -298,6 +306,7 @@ class GraphFormat(str, enum.Enum):
     latex = "latex"
     json = "json"
     dot = "dot"
+    html = "html"
 
 
 GRAPH_EXAMPLES = """\
@@ -353,6 +362,51 @@ def graph(
         from chainrule.graph_cli import run_graph
 
         run_graph(expr, at or [], format.value if format else None, output, standalone=standalone)
+
+
+PLOT_EXAMPLES = """\
+Examples:
+
+  chainrule plot "sin(x^2)" -o plot.png
+
+  chainrule plot "1/(x - 1)" --from -3 --to 5 --at 2 -o pole.svg
+
+  chainrule plot "exp(-t^2)" --wrt t --from -3 --to 3 -o bell.pdf
+"""
+
+
+@app.command(epilog=PLOT_EXAMPLES)
+def plot(
+    expr: Annotated[str, typer.Argument(help='The function, e.g. "sin(x^2)".')],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="The image to write (atomically): .png, .svg or .pdf."
+        ),
+    ],
+    wrt: Annotated[
+        str | None,
+        typer.Option("--wrt", "-x", help="The variable (needed when there are several names)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option("--from", metavar="A", help="Left end of the x-range (default: -5, or --at minus 5)."),
+    ] = None,
+    stop: Annotated[
+        str | None,
+        typer.Option("--to", metavar="B", help="Right end of the x-range (default: 5, or --at plus 5)."),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="A", help="Draw the tangent line at x = A."),
+    ] = None,
+) -> None:
+    """Plot EXPR and its derivative on the same axes, with a tangent line (needs matplotlib,
+    from the plot extra of the chainrule package)."""
+    with handle_errors():
+        from chainrule.plot import plot as draw_plot
+
+        draw_plot(expr, wrt, output=output, start=start, stop=stop, at=at)
 
 
 class CheckFormat(str, enum.Enum):

@@ -26,6 +26,8 @@ GRAPH_SUFFIXES = {
     ".json": "json",
     ".dot": "dot",
     ".gv": "dot",
+    ".html": "html",
+    ".htm": "html",
     ".svg": "svg",
     ".png": "png",
     ".pdf": "pdf",
@@ -70,7 +72,7 @@ def run_graph(
     Args:
         expr_text: the expression as the user typed it.
         at_pairs: ``VAR=VALUE`` strings; none gives a symbolic graph.
-        fmt: ``rich``, ``text``, ``latex``, ``json`` or ``dot``; ``None`` picks
+        fmt: ``rich``, ``text``, ``latex``, ``json``, ``dot`` or ``html``; ``None`` picks
             one from the output suffix (``.svg``/``.png``/``.pdf`` draw the graph),
             else rich on a terminal and text otherwise.
         output: a file to write (atomically), or ``None`` for stdout.
