@@ -993,7 +993,12 @@ class _Builder:
         for slot in slots:
             args.append(next(it) if slot is None else slot[0])
         formula = _apply(head, args, evaluate=True)
-        local = tuple(sympy.diff(formula, p) for p in placeholders)
+        if formula.is_Add and sorted(formula.args, key=str) == sorted(placeholders, key=str):
+            # A sum of its n inputs: every local gradient is 1. (sympy.diff gives the same,
+            # but differentiating all n terms for each of the n inputs is quadratic.)
+            local: tuple[sympy.Expr, ...] = (sympy.S.One,) * len(placeholders)
+        else:
+            local = tuple(sympy.diff(formula, p) for p in placeholders)
         template = _Template(
             op=_op_name(head),
             head=head,
