@@ -13,6 +13,7 @@ from typing import Any
 
 import sympy
 
+from chainrule.dependencies import dependency_tree, edges
 from chainrule.printing import latex
 from chainrule.render.base import (
     NumberedStep,
@@ -57,6 +58,9 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "raw_result": _s(derivation.raw_result),
             "steps": self.render_steps(derivation),
         }
+        tree = dependency_tree(derivation)
+        if tree is not None:
+            out["dependencies"] = edges(tree)
         point = evaluate_at(derivation, self.settings.at)
         if point is not None:
             p = self.printer

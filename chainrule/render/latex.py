@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 import sympy
+from sympy.core.function import AppliedUndef
 
+from chainrule.dependencies import dependency_tree
 from chainrule.printing import display_form
 from chainrule.render.base import (
     NumberedStep,
@@ -37,7 +39,7 @@ from chainrule.steps import Derivation
 
 #: Width budget of one equation line, in estimated characters (see ``latex_width``),
 #: for a 6.5in text column at 10pt with the annotation column beside it.
-LINE_BUDGET = 62
+LINE_BUDGET = 58
 MAX_INDENT_DEPTH = 4
 
 
@@ -247,7 +249,7 @@ class LatexRenderer(StepRenderer[list[str]]):
         return rows
 
     def align(self, derivation: Derivation) -> str:
-        rows: list[str] = []
+        rows: list[str] = [] if self.settings.standalone else self.dependency_rows(derivation)
         for block in self.render_steps(derivation):
             rows.extend(block)
         rows.extend(self.row(self.answer(derivation), "answer", 0))
@@ -303,10 +305,58 @@ class LatexRenderer(StepRenderer[list[str]]):
             "\\begin{align*}\n"
             f"{exercise_display}\n"
             "\\end{align*}\n"
+            f"{self.dependency_table(derivation)}"
             "\\section*{Solution}\n"
             f"{self.align(derivation)}"
             "\\end{document}\n"
         )
+
+    def dependency_table(self, derivation: Derivation) -> str:
+        """The dependency tree as a table: each variable and what it depends on directly."""
+        tree = dependency_tree(derivation)
+        if tree is None:
+            return ""
+        p = self.printer
+        rows: list[str] = []
+        seen: set[str] = set()
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            stack.extend(reversed(node.children))
+            if not node.children or node.name in seen:
+                continue
+            seen.add(node.name)
+            name = p.expr(sympy.Symbol(node.name))
+            defined = node.definition is not None and not (
+                isinstance(node.definition, AppliedUndef) and node.definition.func.__name__ == node.name
+            )
+            head = f"${name} = {p.expr(node.definition)}$" if defined else f"${name}$"
+            depends = ", ".join(f"${p.expr(sympy.Symbol(c.name))}$" for c in node.children)
+            rows.append(f"{head} & {depends} \\\\")
+        return (
+            "\\begin{center}\n\\begin{tabular}{ll}\n"
+            "\\textbf{variable} & \\textbf{depends on} \\\\ \\hline\n"
+            + "\n".join(rows)
+            + "\n\\end{tabular}\n\\end{center}\n"
+        )
+
+    def dependency_rows(self, derivation: Derivation) -> list[str]:
+        """The dependency tree inside ``align*``: one ``x \\rightarrow m, n`` row per variable."""
+        tree = dependency_tree(derivation)
+        if tree is None:
+            return []
+        p = self.printer
+        rows, seen, stack = [], set(), [tree]
+        while stack:
+            node = stack.pop()
+            stack.extend(reversed(node.children))
+            if node.children and node.name not in seen:
+                seen.add(node.name)
+                children = ",\\ ".join(p.expr(sympy.Symbol(c.name)) for c in node.children)
+                rows.append(
+                    f"& {p.expr(sympy.Symbol(node.name))} \\rightarrow {children} && \\text{{depends on}}"
+                )
+        return rows
 
     def render(self, derivation: Derivation) -> str:
         if self.settings.standalone:

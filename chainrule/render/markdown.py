@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from chainrule.dependencies import dependency_tree, outline
 from chainrule.render.base import NumberedStep, PointValue, Settings, StepRenderer, evaluate_at
 from chainrule.render.notation import Equation, LatexMathPrinter, exercise
 from chainrule.steps import Derivation
@@ -71,6 +72,11 @@ class MarkdownRenderer(StepRenderer[list[str]]):
         if derivation.where:
             pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
             lines.extend([f"Where {pairs}.", ""])
+        tree = dependency_tree(derivation)
+        if tree is not None:
+            lines.extend(["Dependencies:", ""])
+            lines.extend("  " * depth + f"- `{text}`" for depth, text in outline(tree))
+            lines.append("")
         lines.extend(["## Steps", ""])
         for block in self.render_steps(derivation):
             lines.extend(block)

@@ -17,6 +17,8 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
+from chainrule.dependencies import DependencyNode, dependency_tree
+from chainrule.dependencies import label as dependency_label
 from chainrule.render.base import (
     NumberedStep,
     PointValue,
@@ -138,6 +140,9 @@ class RichRenderer(StepRenderer[Tree]):
         if derivation.where:
             where = ", ".join(f"{printer.expr(n)} = {printer.expr(v)}" for n, v in derivation.where)
             tree.add(Text(f"where {where}", style="italic"))
+        dependencies = dependency_tree(derivation)
+        if dependencies is not None:
+            tree.add(dependency_renderable(dependencies))
         nodes: dict[int, Tree] = {}
         for item in numbered_steps(derivation):
             parent = tree if item.parent is None else nodes[item.parent]
@@ -154,6 +159,17 @@ class RichRenderer(StepRenderer[Tree]):
         if point is not None:
             parts.append(self.point_group(point))
         return Group(*parts)
+
+
+def dependency_renderable(tree: DependencyNode) -> Tree:
+    """The dependency tree as a rich ``Tree``: f → x, y → m, n."""
+    root = Tree(Text("depends on: " + dependency_label(tree), style="italic"), guide_style="dim")
+    stack = [(tree, root)]
+    while stack:
+        node, branch = stack.pop()
+        for child in node.children:
+            stack.append((child, branch.add(Text(dependency_label(child)))))
+    return root
 
 
 def derivation_renderable(derivation: Derivation, settings: Settings | None = None) -> Group:

@@ -17,6 +17,7 @@ Answer: d/dx x**3 = 3*x**2
 
 from __future__ import annotations
 
+from chainrule.dependencies import dependency_tree, outline
 from chainrule.render.base import (
     NumberedStep,
     PointValue,
@@ -44,6 +45,10 @@ class TextRenderer(StepRenderer[list[str]]):
         lines = [title]
         if derivation.where:
             lines.append("where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where))
+        tree = dependency_tree(derivation)
+        if tree is not None:
+            lines.append("Dependencies:")
+            lines.extend("  " * (depth + 1) + text for depth, text in outline(tree))
         lines.append("")
         for block in self.render_steps(derivation):
             lines.extend(block)
