@@ -219,8 +219,12 @@ Examples:
 def derive(
     expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
     wrt: Annotated[
-        str | None,
-        typer.Option("--wrt", "-x", help="Differentiate by VAR (needed when there are several)."),
+        list[str] | None,
+        typer.Option(
+            "--wrt",
+            "-x",
+            help="Differentiate by VAR (needed when there are several); repeat it for a gradient.",
+        ),
     ] = None,
     order: Annotated[
         int, typer.Option("--order", "-n", min=1, max=20, help="How many times to differentiate.")
@@ -271,31 +275,40 @@ def derive(
     """Differentiate EXPR and explain every step."""
     with handle_errors():
         from chainrule.engine import derive as derive_expr
-        from chainrule.render import render
+        from chainrule.render import render_many
 
         fmt = choose_format(format.value if format else None, output)
         if standalone and fmt != "latex":
             raise UsageError("--standalone applies only to --format latex")
         points = parse_assignments(at, "--at", shape="VAR=VALUE")
         definitions = parse_assignments(where, "--where", shape="NAME=EXPR")
-        derivation = derive_expr(
-            expr,
-            wrt,
-            order=order,
-            names=names,
-            simplify=not no_simplify,
-            where=definitions or None,
-        )
+        variables = list(dict.fromkeys(wrt)) if wrt else [None]
+        derivations = [
+            derive_expr(
+                expr,
+                variable,
+                order=order,
+                names=names,
+                simplify=not no_simplify,
+                where=definitions or None,
+            )
+            for variable in variables
+        ]
         settings: dict[str, Any] = {"notation": notation.value, "at": points}
         if fmt == "latex":
             settings["standalone"] = standalone
         if fmt == "rich" and output is None:
             from chainrule.render.base import make_settings
+            from chainrule.render.gradient import gradient_renderable
             from chainrule.render.rich import derivation_renderable
 
-            print_rich(derivation_renderable(derivation, make_settings(**settings)))
+            options = make_settings(**settings)
+            if len(derivations) == 1:
+                print_rich(derivation_renderable(derivations[0], options))
+            else:
+                print_rich(gradient_renderable(derivations, options))
             return
-        write_output(render(derivation, fmt, **settings), output)
+        write_output(render_many(derivations, fmt, **settings), output)
 
 
 class GraphFormat(str, enum.Enum):

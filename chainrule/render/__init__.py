@@ -8,6 +8,7 @@ The mathematics each step shows is computed once, in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from chainrule.errors import UsageError
@@ -16,7 +17,7 @@ from chainrule.steps import Derivation
 
 FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
 
-__all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render"]
+__all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render", "render_many"]
 
 
 def render(derivation: Derivation, format: str = "text", **settings: Any) -> str:
@@ -54,3 +55,18 @@ def render(derivation: Derivation, format: str = "text", **settings: Any) -> str
 
             return render_html(derivation, options)
     raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+
+
+def render_many(derivations: Sequence[Derivation], format: str = "text", **settings: Any) -> str:
+    """Several partial derivatives of one expression (a gradient) as one document."""
+    if len(derivations) == 1:
+        return render(derivations[0], format, **settings)
+    options = make_settings(**settings)
+    if options.standalone and format != "latex":
+        raise UsageError("--standalone applies only to the latex format")
+    if format not in FORMATS:
+        raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+    from chainrule.render.gradient import render_gradient
+
+    with recursion_limit():
+        return render_gradient(derivations, format, options)

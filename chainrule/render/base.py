@@ -117,6 +117,13 @@ def _value(value: Any) -> sympy.Expr:
     raise UsageError(f"a point's value must be a number, text or a SymPy expression, not {value!r}")
 
 
+def held_constant(derivation: Derivation) -> list[sympy.Symbol]:
+    """The other variables of a plain partial derivative (no ``where``): they are held constant."""
+    if derivation.where:
+        return []
+    return sorted((s for s in derivation.expr.free_symbols if s != derivation.wrt), key=lambda s: s.name)
+
+
 @dataclass(frozen=True)
 class NumberedStep:
     """A step with its place in the tree: ``label`` is ``1``, ``1.2``, ``2``..."""

@@ -24,6 +24,7 @@ from chainrule.render.base import (
     Settings,
     StepRenderer,
     evaluate_at,
+    held_constant,
 )
 from chainrule.render.notation import (
     Diff,
@@ -283,6 +284,9 @@ class LatexRenderer(StepRenderer[list[str]]):
         if derivation.where:
             pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
             where = f" where {pairs}"
+        held = held_constant(derivation)
+        if held:
+            where += ", holding " + ", ".join(f"${p.expr(s)}$" for s in held) + " constant"
         at = ""
         if self.settings.at:
             pairs = ", ".join(f"${p.expr(s)} = {p.expr(v)}$" for s, v in self.settings.at)

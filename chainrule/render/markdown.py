@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 
 from chainrule.dependencies import dependency_tree, outline
-from chainrule.render.base import NumberedStep, PointValue, Settings, StepRenderer, evaluate_at
+from chainrule.render.base import (
+    NumberedStep,
+    PointValue,
+    Settings,
+    StepRenderer,
+    evaluate_at,
+    held_constant,
+)
 from chainrule.render.notation import Equation, LatexMathPrinter, exercise
 from chainrule.steps import Derivation
 
@@ -72,6 +79,9 @@ class MarkdownRenderer(StepRenderer[list[str]]):
         if derivation.where:
             pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
             lines.extend([f"Where {pairs}.", ""])
+        held = held_constant(derivation)
+        if held:
+            lines.extend(["Holding " + ", ".join(f"${p.expr(s)}$" for s in held) + " constant.", ""])
         tree = dependency_tree(derivation)
         if tree is not None:
             lines.extend(["Dependencies:", ""])

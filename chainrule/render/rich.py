@@ -25,6 +25,7 @@ from chainrule.render.base import (
     Settings,
     StepRenderer,
     evaluate_at,
+    held_constant,
     numbered_steps,
     recursion_limit,
 )
@@ -140,6 +141,11 @@ class RichRenderer(StepRenderer[Tree]):
         if derivation.where:
             where = ", ".join(f"{printer.expr(n)} = {printer.expr(v)}" for n, v in derivation.where)
             tree.add(Text(f"where {where}", style="italic"))
+        held = held_constant(derivation)
+        if held:
+            tree.add(
+                Text("holding " + ", ".join(printer.expr(s) for s in held) + " constant", style="italic")
+            )
         dependencies = dependency_tree(derivation)
         if dependencies is not None:
             tree.add(dependency_renderable(dependencies))

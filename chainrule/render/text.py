@@ -24,6 +24,7 @@ from chainrule.render.base import (
     Settings,
     StepRenderer,
     evaluate_at,
+    held_constant,
 )
 from chainrule.render.notation import PlainMathPrinter, exercise
 from chainrule.steps import Derivation
@@ -45,6 +46,9 @@ class TextRenderer(StepRenderer[list[str]]):
         lines = [title]
         if derivation.where:
             lines.append("where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where))
+        held = held_constant(derivation)
+        if held:
+            lines.append("holding " + ", ".join(p.expr(s) for s in held) + " constant")
         tree = dependency_tree(derivation)
         if tree is not None:
             lines.append("Dependencies:")
