@@ -252,15 +252,17 @@ class _Engine:
             substeps += [partial, inner]
             terms.append(partial.result.subs(back) * inner.result)
         bindings = tuple((names[i], expr.args[i]) for i in dependent)
-        pieces = " + ".join(f"(d{outer.func}/d{names[i]})(d{names[i]}/d{wrt})" for i in dependent)
+        fname = outer.func.__name__ if isinstance(outer, AppliedUndef) else "F"
+        pieces = " + ".join(f"{fname}_{names[i]}*d{names[i]}/d{wrt}" for i in dependent)
         return Step(
             rule=Rule.MULTIVARIABLE_CHAIN,
             expr=expr,
             wrt=wrt,
             result=sympy.Add(*terms),
             text=(
-                f"Multivariable chain rule: {len(dependent)} arguments depend on {wrt}, "
-                f"so d/d{wrt} = {pieces}."
+                f"Multivariable chain rule: {len(dependent)} arguments of {plain(outer)} depend on {wrt}, "
+                f"so d/d{wrt} = {pieces}, where {fname}_{names[dependent[0]]} is the partial derivative "
+                f"by {names[dependent[0]]}, the other arguments held fixed."
             ),
             substeps=tuple(substeps),
             bindings=bindings,

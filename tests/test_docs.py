@@ -32,6 +32,7 @@ PAGES = [
     ROOT / "docs" / "cli.md",
     ROOT / "docs" / "api.md",
     ROOT / "docs" / "contributing.md",
+    ROOT / "docs" / "multivariable.md",
 ]
 BLOCK = re.compile(r"^```console\n\$ ((?:chainrule|python -m chainrule) [^\n]*)\n(.*?)^```\n", re.M | re.S)
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb"}

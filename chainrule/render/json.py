@@ -92,6 +92,8 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         }
         if step.order != 1 or step.rule.value == "higher_order":
             entry["order"] = step.order
+        if step.held:
+            entry["held"] = [_s(name) for name in step.held]
         return entry
 
 
