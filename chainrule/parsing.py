@@ -18,6 +18,7 @@ exp(2*x)
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -420,6 +421,11 @@ class _Parser:
 
     def finish_call(self, op: _Op, args: list[Node]) -> None:
         if op.kind == "undef":
+            if _printer_reserved(op.value):
+                raise self.error(
+                    f"{op.value!r} cannot name a function: SymPy reserves it", op.col,
+                    hint="choose another name, such as f or g",
+                )
             self.operands.append(self.build.undefined(op.value, args))
             return
         if op.base is not None:
@@ -561,3 +567,17 @@ def parse_assignment(text: str, **limits: int) -> tuple[sympy.Symbol, sympy.Expr
         column = None if err.column is None else err.column + eq + 1
         raise ParseError(err.message, text=text, column=column, hint=err.hint) from None
     return name, value
+
+
+@functools.lru_cache(maxsize=256)
+def _printer_reserved(name: str) -> bool:
+    """SymPy's printers pick a method by class name: a function called ``Rational`` or
+    ``Float`` would be printed as a number and crash. Such names are refused."""
+    from sympy.printing.latex import LatexPrinter
+    from sympy.printing.mathml import MathMLPresentationPrinter
+    from sympy.printing.pretty.pretty import PrettyPrinter
+    from sympy.printing.str import StrPrinter
+
+    method = f"_print_{name}"
+    printers = (StrPrinter, LatexPrinter, PrettyPrinter, MathMLPresentationPrinter)
+    return any(hasattr(printer, method) for printer in printers)

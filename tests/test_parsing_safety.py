@@ -251,3 +251,10 @@ def test_random_garbage_only_raises_chainrule_errors() -> None:
         except ChainruleError:
             pass
         assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize("text", ["Rational(1,2)*x", "Float(x)*x", "Integer(2)*x", "Symbol(x)", "Lambda(x)"])
+def test_sympy_reserved_names_cannot_name_a_function(text: str) -> None:
+    # SymPy's printers dispatch on class names: a function called Float would print as a number and crash.
+    with pytest.raises(ParseError, match="SymPy reserves it"):
+        parse(text)
