@@ -9,6 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from chainrule import derive
+from chainrule.errors import VerificationError
 from chainrule.functions import relu, sigmoid
 from chainrule.verify import compare
 
@@ -58,17 +59,35 @@ def _extend(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.
 
 expressions = st.recursive(leaves, _extend, max_leaves=8)
 
-EXAMPLES = 300 if os.environ.get("CI") else 120
+# At least 300 examples under CI, split over two tests so that two pytest workers share them.
+EXAMPLES = 150 if os.environ.get("CI") else 60
 
 
 @settings(max_examples=EXAMPLES)
 @given(expressions)
 def test_engine_agrees_with_sympy_diff_and_every_step_verifies(expr: sympy.Expr) -> None:
+    check_against_sympy(expr)
+
+
+@settings(max_examples=EXAMPLES)
+@given(expressions)
+def test_engine_agrees_with_sympy_diff_and_every_step_verifies_more(expr: sympy.Expr) -> None:
+    check_against_sympy(expr)
+
+
+def check_against_sympy(expr: sympy.Expr) -> None:
     assume(x in expr.free_symbols and not expr.has(sympy.zoo, sympy.nan, sympy.I, sympy.oo))
     assume(not any(p.base == 0 for p in expr.atoms(sympy.Pow)))  # 0**x: defined nowhere around a point
     d = derive(expr, x)
-    d.verify()
     expected = sympy.diff(expr, x)
+    try:
+        d.verify()
+    except VerificationError as error:
+        # Only an expression real nowhere (acosh(x) + atanh(x)) may go unchecked, and then
+        # SymPy's own derivative has no point to compare at either.
+        assert "could not be checked" in str(error), error
+        assert compare(expected, d.raw_result, domain=expr).checked == 0
+        assume(False)
     comparison = compare(expected, d.raw_result, domain=expr)
     assume(comparison.checked > 0)  # nowhere real: nothing to compare (e.g. acosh(asin(x)))
     assert comparison.equal, (expr, expected, d.raw_result)

@@ -9,6 +9,7 @@ import pytest
 import sympy
 from render_examples import deep_chain, example, u, x
 
+import chainrule
 from chainrule.errors import UsageError
 from chainrule.render import FORMATS, recursion_limit, render
 from chainrule.render.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
@@ -223,15 +224,20 @@ def test_latex_is_not_rich_markup() -> None:
     assert r"\left|{x}\right|" in out
 
 
-def test_deep_nest_renders_in_every_format() -> None:
-    d = deep_chain(300).verify()
+@pytest.fixture(scope="module")
+def deep_300() -> chainrule.Derivation:
+    return deep_chain(300).verify()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_deep_nest_renders_in_every_format(fmt: str, deep_300: chainrule.Derivation) -> None:
     before = sys.getrecursionlimit()
-    for fmt in FORMATS:
-        out = render(d, fmt)
-        assert "sin" in out
+    out = render(deep_300, fmt)
+    assert "sin" in out
     assert sys.getrecursionlimit() == before
-    data = json.loads(render(d, "json"))
-    assert len(data["steps"]) == 301
+    if fmt == "json":
+        assert len(json.loads(out)["steps"]) == 301
 
 
 def test_recursion_limit_is_restored() -> None:
