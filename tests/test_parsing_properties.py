@@ -12,6 +12,10 @@ from chainrule.errors import ChainruleError
 from chainrule.functions import relu, sigmoid
 from chainrule.parsing import parse
 
+# A guard against hangs and exponential blow-ups (an unguarded case takes minutes),
+# not a speed test: speed is measured in benchmarks/, on a quiet machine.
+HANG_GUARD = 5.0
+
 SYMBOLS = [sympy.Symbol(name, real=True) for name in ("x", "y", "z", "t", "w_1", "theta")]
 FUNCTIONS = [sympy.Function(name, real=True) for name in ("f", "g", "Dense_1")]
 UNARY = [sympy.sin, sympy.cos, sympy.tan, sympy.exp, sympy.log, sympy.sqrt, sympy.Abs,
@@ -22,12 +26,19 @@ UNARY = [sympy.sin, sympy.cos, sympy.tan, sympy.exp, sympy.log, sympy.sqrt, symp
 def _max(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
     try:
         return sympy.Max(a, b)
-    except ValueError:  # SymPy: "The argument 'asin(2)' is not comparable"
+    except ValueError:  # SymPy: "The argument 'asin(2)' (or 'zoo') is not comparable"
+        return a
+
+
+def _min(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    try:
+        return sympy.Min(a, b)
+    except ValueError:
         return a
 
 
 BINARY = [sympy.Add, sympy.Mul, lambda a, b: a - b, lambda a, b: a / b if b != 0 else a,
-          _max, lambda a, b: sympy.Min(a, b) if a.is_real is not False else a,
+          _max, _min,
           lambda a, b: sympy.log(a, b) if b.is_positive and b != 1 else a]
 
 leaves = st.one_of(
@@ -89,7 +100,7 @@ def test_random_text_only_raises_chainrule_errors(text: str) -> None:
         pass
     else:
         assert isinstance(result, sympy.Expr)
-    assert time.perf_counter() - start < 1
+    assert time.perf_counter() - start < HANG_GUARD
 
 
 @settings(max_examples=200)
@@ -115,4 +126,4 @@ def test_random_token_soup_only_raises_chainrule_errors(parts: list[str]) -> Non
         parse(text)
     except ChainruleError:
         pass
-    assert time.perf_counter() - start < 1, text
+    assert time.perf_counter() - start < HANG_GUARD, text

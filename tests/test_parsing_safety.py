@@ -13,6 +13,10 @@ import sympy
 from chainrule.errors import ChainruleError, LimitError, ParseError
 from chainrule.parsing import parse
 
+# A guard against hangs and exponential blow-ups (an unguarded case takes minutes),
+# not a speed test: speed is measured in benchmarks/, on a quiet machine.
+HANG_GUARD = 5.0
+
 SENTINEL = "/tmp/chainrule_pwned"
 
 INJECTIONS = [
@@ -158,7 +162,7 @@ def test_hostile_sizes_fail_fast(text: str) -> None:
     with pytest.raises(LimitError) as info:
         parse(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"{text[:30]!r} took {elapsed:.2f}s"
+    assert elapsed < HANG_GUARD, f"{text[:30]!r} took {elapsed:.2f}s"
     assert "limit" in str(info.value) or "max_" in str(info.value)
 
 
@@ -173,7 +177,7 @@ def test_symbolic_huge_exponent_is_fine() -> None:
     x = sympy.Symbol("x", real=True)
     assert parse("x**(10**100)") == x ** (sympy.Integer(10) ** 100)
     assert parse("(x+2)^(10^100)") == (x + 2) ** (sympy.Integer(10) ** 100)
-    assert time.perf_counter() - start < 0.5
+    assert time.perf_counter() - start < HANG_GUARD
 
 
 def test_limits_are_keyword_arguments() -> None:
@@ -227,7 +231,7 @@ def test_twelve_layer_tanh_chain_is_fast(leaf: str) -> None:
     start = time.perf_counter()
     expr = parse(text)
     elapsed = time.perf_counter() - start
-    assert elapsed < 0.5, f"{elapsed:.2f}s"
+    assert elapsed < HANG_GUARD, f"{elapsed:.2f}s"
     for _ in range(12):
         assert isinstance(expr, sympy.tanh)
         coefficient, expr = expr.args[0].as_coeff_Mul()
@@ -250,7 +254,7 @@ def test_random_garbage_only_raises_chainrule_errors() -> None:
             parse(text)
         except ChainruleError:
             pass
-        assert time.perf_counter() - start < 0.5
+        assert time.perf_counter() - start < HANG_GUARD
 
 
 @pytest.mark.parametrize("text", ["Rational(1,2)*x", "Float(x)*x", "Integer(2)*x", "Symbol(x)", "Lambda(x)"])
