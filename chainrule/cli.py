@@ -530,13 +530,33 @@ def worksheet(
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app; usage errors become one line, exit 2."""
+    from typer import Abort
+
+    try:  # typer >= 0.29 bundles its own click
+        from typer._click.exceptions import ClickException, NoSuchOption
+    except ImportError:  # pragma: no cover - older typer uses click itself
+        from click.exceptions import ClickException, NoSuchOption  # type: ignore[no-redef]
+
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        app(args=list(argv) if argv is not None else None, prog_name="chainrule")
+        code = app(args=args, prog_name="chainrule", standalone_mode=False)
+    except ClickException as err:  # a usage error: one line, not typer's panel
+        command = next((a for a in args if not a.startswith("-")), "")
+        known = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
+        hint = f"see: chainrule {command} --help" if command in known else "see: chainrule --help"
+        if isinstance(err, NoSuchOption):
+            hint = 'an expression starting with - goes after --, as in chainrule check "cos(x)" -- "-sin(x)"'
+        sys.stderr.write(f"error: {err.format_message()} ({hint})\n")
+        sys.exit(err.exit_code)
+    except Abort:
+        sys.stderr.write("error: aborted\n")
+        sys.exit(1)
     except SystemExit:
         raise
     except Exception as err:  # noqa: BLE001 - never a traceback
         sys.stderr.write(f"error: internal error: {type(err).__name__}: {err}\n")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
