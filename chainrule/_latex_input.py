@@ -251,9 +251,13 @@ class _LatexReader:
                 raise self.error(f"unexpected character {ch!r}", i)
         top = self.stack[-1]
         if top.kind == "brace":
-            raise self.error(f"'{{' opened at column {top.col} is never closed; the input ends", n, hint="add '}'")
+            raise self.error(
+                f"'{{' opened at column {top.col} is never closed; the input ends", n, hint="add '}'"
+            )
         if top.kind == "index":
-            raise self.error(f"'[' opened at column {top.col} is never closed; the input ends", n, hint="add ']'")
+            raise self.error(
+                f"'[' opened at column {top.col} is never closed; the input ends", n, hint="add ']'"
+            )
         if top.kind == "command":
             raise self.error(f"\\{top.name} needs {top.need} argument(s)", top.col)
         return [*top.tokens, Token(END, "", n)]

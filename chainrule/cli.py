@@ -531,11 +531,7 @@ def worksheet(
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app; usage errors become one line, exit 2."""
     from typer import Abort
-
-    try:  # typer >= 0.29 bundles its own click
-        from typer._click.exceptions import ClickException, NoSuchOption
-    except ImportError:  # pragma: no cover - older typer uses click itself
-        from click.exceptions import ClickException, NoSuchOption  # type: ignore[no-redef]
+    from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.29 bundles click
 
     args = list(argv) if argv is not None else sys.argv[1:]
     try:

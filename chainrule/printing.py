@@ -88,7 +88,7 @@ def _display_class(
     )
     # SymPy orders terms by class name: name each class by what it prints (f_x, g''), so the
     # order of f_x*x_m + f_y*y_m is the same in every run.
-    cls.__name__ = cls._ascii_name()
+    cls.__name__ = cls._ascii_name()  # type: ignore[attr-defined]
     return cls
 
 

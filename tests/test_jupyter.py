@@ -35,7 +35,9 @@ def test_derivation_reprs() -> None:
 
 def test_a_notebook_shows_the_steps() -> None:
     # What IPython does with the value of a cell's last line.
-    formatters = pytest.importorskip("IPython.core.formatters", reason="IPython is not installed: pip install ipython (in the test extra)")
+    formatters = pytest.importorskip(
+        "IPython.core.formatters", reason="IPython is not installed: pip install ipython (in the test extra)"
+    )
     d = chainrule.derive("sin(x**2)").verify()
     data, _ = formatters.DisplayFormatter().format(d)
     assert data["text/html"] == d._repr_html_()

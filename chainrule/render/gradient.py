@@ -71,11 +71,11 @@ def render_gradient(derivations: Sequence[Derivation], format: str, settings: Se
 
         renderer = LatexRenderer(Settings(notation=settings.notation, at=settings.at))
         body = "".join(f"% Partial derivative by {d.wrt}\n{renderer.align(d)}" for d in derivations)
-        rows = [row for d in derivations for row in renderer.row(renderer.answer(d), f"by {d.wrt}", 0)]
-        summary = "\\begin{align*}\n" + " \\\\\n".join(rows) + "\n\\end{align*}\n"
+        answer_rows = [row for d in derivations for row in renderer.row(renderer.answer(d), f"by {d.wrt}", 0)]
+        summary = "\\begin{align*}\n" + " \\\\\n".join(answer_rows) + "\n\\end{align*}\n"
         if not settings.standalone:
             return body + summary
-        sections = "".join(
+        latex_sections = "".join(
             f"\\section*{{Partial derivative by ${latex(d.wrt)}$}}\n{renderer.align(d)}" for d in derivations
         )
         return (
@@ -91,7 +91,7 @@ def render_gradient(derivations: Sequence[Derivation], format: str, settings: Se
             f"Find the partial derivatives of ${latex(first.expr)}$ by "
             f"${', '.join(latex(d.wrt) for d in derivations)}$.\n"
             f"{renderer.dependency_table(first)}"
-            f"{sections}"
+            f"{latex_sections}"
             "\\section*{Gradient}\n"
             f"{summary}"
             "\\end{document}\n"
