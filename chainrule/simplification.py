@@ -8,11 +8,21 @@ Size is not the only trap: ``simplify`` splits trigonometric and hyperbolic
 functions of sums (``sinh(a + b*x)``) into parts and recombines them, which
 took 2 to 30 s on 20- to 30-operation answers from an integration test
 suite. Such answers, and answers in more than two variables, get the cheap
-passes only.
+passes only. So do answers with large or symbolic exponents (``x**y``,
+``(1 + x)**9``) or huge coefficients, where ``simplify``'s polynomial gcd
+can run for minutes.
+
+As a last resort against a case no rule foresaw, ``simplify`` runs under a
+deadline (``SIMPLIFY_DEADLINE`` seconds, by an interval timer, in the main
+thread only); past it, the cheap passes' answer stands. The rules above keep
+that from happening in practice, so the answer does not depend on the
+machine's speed.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Callable
 
 import sympy
@@ -21,6 +31,32 @@ from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 FULL_SIMPLIFY_MAX_OPS = 40
 CHEAP_PASSES_MAX_OPS = 400
+MAX_EXPONENT = 6
+MAX_COEFFICIENT = 10**6
+SIMPLIFY_DEADLINE = 5.0
+
+
+class _Deadline(Exception):
+    """Raised by the interval timer inside a too-long ``simplify``."""
+
+
+def _with_deadline(function: Callable[[sympy.Expr], sympy.Expr], expr: sympy.Expr) -> sympy.Expr | None:
+    """``function(expr)``, or ``None`` if it runs past ``SIMPLIFY_DEADLINE`` (main thread only)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        return function(expr)
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Deadline
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, SIMPLIFY_DEADLINE)
+    try:
+        return function(expr)
+    except _Deadline:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _size(expr: sympy.Expr) -> tuple[int, int]:
@@ -28,11 +64,17 @@ def _size(expr: sympy.Expr) -> tuple[int, int]:
 
 
 def _simplify_is_cheap(expr: sympy.Expr) -> bool:
-    """No trig or hyperbolic function of a sum, and at most two variables."""
+    """At most two variables, no trig or hyperbolic function of a sum, small exponents and numbers."""
     if len(expr.free_symbols) > 2:
         return False
     periodic = (TrigonometricFunction, HyperbolicFunction)
-    return not any(isinstance(f, periodic) and f.args[0].is_Add for f in expr.atoms(sympy.Function))
+    if any(isinstance(f, periodic) and f.args[0].is_Add for f in expr.atoms(sympy.Function)):
+        return False
+    for power in expr.atoms(sympy.Pow):
+        exponent = power.exp
+        if not exponent.is_Rational or abs(exponent.p) > MAX_EXPONENT or exponent.q > 3:
+            return False
+    return all(abs(r.p) <= MAX_COEFFICIENT and r.q <= MAX_COEFFICIENT for r in expr.atoms(sympy.Rational))
 
 
 def bounded_simplify(expr: sympy.Expr) -> sympy.Expr:
@@ -55,7 +97,12 @@ def bounded_simplify(expr: sympy.Expr) -> sympy.Expr:
         passes.append(sympy.simplify)
     best, best_size = expr, _size(expr)
     for simplify_pass in passes:
-        candidate = simplify_pass(expr)
+        if simplify_pass is sympy.simplify:
+            candidate = _with_deadline(simplify_pass, expr)
+        else:
+            candidate = simplify_pass(expr)
+        if candidate is None:
+            continue
         size = _size(candidate)
         if size < best_size:
             best, best_size = candidate, size
