@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -108,30 +106,12 @@ def write_output(text: str, path: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = path.parent if str(path.parent) else Path(".")
+    from chainrule.files import write_atomically
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as err:
-        raise fail(f"cannot write {path}: {err.strerror or err}", 1) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(err, OSError):
-            raise fail(f"cannot write {path}: {err.strerror or err}", 1) from None
-        raise
+        write_atomically(text.encode("utf-8"), path)
+    except ChainruleError as err:
+        raise fail(str(err), err.exit_code) from None
 
 
 def choose_format(

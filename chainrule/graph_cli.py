@@ -9,15 +9,13 @@ how to install it, exits 1, and writes nothing.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
 from chainrule.errors import ChainruleError, UsageError
+from chainrule.files import write_atomically
 
 #: Output suffixes and the format each implies when ``--format`` is not given.
 GRAPH_SUFFIXES = {
@@ -104,7 +102,7 @@ def run_graph(
 
     if image:
         assert output is not None and dot_program is not None
-        write_bytes(draw(graph.to_dot(), image, dot_program), output)
+        write_atomically(draw(graph.to_dot(), image, dot_program), output)
         return
     if kind == "rich" and output is None:
         print_rich(graph)
@@ -130,27 +128,3 @@ def draw(source: str, image: str, dot_program: str) -> bytes:
             "Graphviz's dot failed: " + (message[0] if message else f"exit {result.returncode}")
         )
     return result.stdout
-
-
-def write_bytes(data: bytes, path: Path) -> None:
-    """Write ``data`` to ``path`` whole or not at all (temporary file, then rename)."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as err:
-        raise ChainruleError(f"cannot write {path}: {err.strerror or err}") from err
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException as err:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(err, OSError):
-            raise ChainruleError(f"cannot write {path}: {err.strerror or err}") from err
-        raise

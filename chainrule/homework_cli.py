@@ -46,9 +46,9 @@ def run_worksheet(source: str, output: Path | None, fmt: str | None, *, solution
     with _progress_bar() as progress:
         sheet = build(text, format=kind, solutions=solutions, jobs=jobs, progress=progress)
     if output is not None and output.suffix.lower() == ".pdf":
-        from chainrule.graph_cli import write_bytes
+        from chainrule.files import write_atomically
 
-        write_bytes(compile_pdf(sheet.document), output)
+        write_atomically(compile_pdf(sheet.document), output)
     else:
         write_output(sheet.document, output)
     if sheet.errors:

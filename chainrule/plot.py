@@ -443,7 +443,7 @@ def plot(
 
     The file is written whole or not at all. Returns its path.
     """
-    from chainrule.graph_cli import write_bytes
+    from chainrule.files import write_atomically
 
     path = Path(output)
     suffix = path.suffix.lower()
@@ -451,5 +451,5 @@ def plot(
         raise UsageError(f"--output must end in {', '.join(IMAGE_SUFFIXES)}, not {path.name!r}")
     require_matplotlib()
     data = plot_data(expr, wrt, start=start, stop=stop, at=at)
-    write_bytes(render_plot(data, suffix[1:]), path)
+    write_atomically(render_plot(data, suffix[1:]), path)
     return path
