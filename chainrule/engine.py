@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
@@ -23,6 +22,7 @@ from sympy.core.sorting import _nodes, default_sort_key, ordered
 from chainrule import rules
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.printing import plain
+from chainrule.recursion import deep_recursion
 from chainrule.simplification import bounded_simplify
 from chainrule.steps import Binding, Derivation, Rule, Step
 
@@ -567,14 +567,3 @@ def _choose_wrt(
         listed = ", ".join(s.name for s in sorted(base, key=lambda s: s.name))
         raise VariableError(f"{symbol} does not appear in {plain(expr)}; its variables are {listed}")
     return symbol
-
-
-@contextlib.contextmanager
-def deep_recursion(limit: int = 20_000) -> Iterator[None]:
-    """SymPy builds and compares trees recursively; give deep inputs room."""
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(before, limit))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(before)

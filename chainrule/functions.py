@@ -16,7 +16,7 @@ class sigmoid(Function):  # noqa: N801 - named as users type it
     is_real = True
 
     @classmethod
-    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
+    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:  # SymPy's evaluation hook, on SymPy objects only
         if arg.is_zero:
             return sympy.Rational(1, 2)
         if arg.is_Number and not arg.is_Rational:
@@ -43,7 +43,7 @@ class relu(Function):  # noqa: N801
     is_real = True
 
     @classmethod
-    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
+    def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:  # SymPy's evaluation hook, on SymPy objects only
         if arg.is_nonnegative:
             return arg
         if arg.is_nonpositive:

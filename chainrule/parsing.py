@@ -19,9 +19,6 @@ exp(2*x)
 from __future__ import annotations
 
 import functools
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sympy
@@ -39,6 +36,7 @@ from chainrule._names import (
     transposition_of,
 )
 from chainrule.errors import LimitError, ParseError
+from chainrule.recursion import deep_recursion
 
 __all__ = ["parse", "parse_assignment", "parse_symbol"]
 
@@ -446,17 +444,6 @@ class _Parser:
         self.operands.append(result)
 
 
-@contextmanager
-def _recursion_headroom(frames: int) -> Iterator[None]:
-    """SymPy itself recurses on deep trees (assumptions, hashing); give it room."""
-    old = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(old, frames))
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
-
-
 def parse(
     text: str,
     *,
@@ -506,7 +493,7 @@ def parse(
         raise ParseError("the input is empty", text=text, column=0)
     parser = _Parser(text, tokens, max_depth=max_depth, max_result_digits=max_result_digits)
     try:
-        with _recursion_headroom(20 * max_depth + 5_000):
+        with deep_recursion(20 * max_depth + 5_000):
             expr = parser.run()
             check_result(expr, text=text, max_result_digits=max_result_digits)
     except RecursionError:

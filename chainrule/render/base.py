@@ -9,15 +9,13 @@ differently adds one method.
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import sympy
 
 from chainrule.errors import UsageError
+from chainrule.recursion import deep_recursion
 from chainrule.render.notation import (
     Equation,
     Math,
@@ -31,25 +29,8 @@ from chainrule.steps import Binding, Derivation, Step
 
 NOTATIONS = ("leibniz", "lagrange", "both")
 
-#: Enough for SymPy's recursive printers on a few hundred nested functions.
-RECURSION_LIMIT = 20_000
-
-
-@contextlib.contextmanager
-def recursion_limit(limit: int = RECURSION_LIMIT) -> Iterator[None]:
-    """Raise Python's recursion limit to at least ``limit`` for the block.
-
-    SymPy's printers and ``subs`` recurse once (or more) per tree level, so a
-    deep but legitimate expression (``sin(sin(...(x)))`` 300 levels) needs more
-    than the default 1000 frames.
-    """
-    old = sys.getrecursionlimit()
-    if old < limit:
-        sys.setrecursionlimit(limit)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(old)
+#: The renderers' name for it: SymPy's printers recurse once per tree level.
+recursion_limit = deep_recursion
 
 
 @dataclass(frozen=True, kw_only=True)
