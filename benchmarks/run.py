@@ -368,7 +368,7 @@ class Row:
 
 
 def _step_count(expr: sympy.Expr, wrt: sympy.Symbol, where: Any = None) -> int | None:
-    from chainrule.engine import derive
+    from chainrule.derivation.engine import derive
 
     try:
         return len(derive(expr, wrt, simplify=False, where=where).steps)
@@ -389,7 +389,7 @@ def derive_case(
     skip_diff: str | None = None,
     count: bool = True,
 ) -> Row:
-    from chainrule.engine import derive
+    from chainrule.derivation.engine import derive
 
     target = diff_expr if diff_expr is not None else expr
     steps = measure(
@@ -478,7 +478,7 @@ class GraphRow:
 
 
 def run_backprop(plan: Plan, log: Callable[[str], None]) -> dict[str, list[GraphRow]]:
-    from chainrule.engine import deep_recursion
+    from chainrule.derivation.engine import deep_recursion
     from chainrule.graph import backprop
 
     result: dict[str, list[GraphRow]] = {}
@@ -977,7 +977,7 @@ def warm_up() -> None:
     """Pay SymPy's one-time lazy imports (sympy.tensor on the first sum, sympy.physics.units in
     the first simplify) once, before the children are forked: part 1 measures differentiation,
     not imports (part 3 measures start-up)."""
-    from chainrule.engine import derive
+    from chainrule.derivation.engine import derive
 
     derive(sympy.sin(X**2) + X, X)
     sympy.diff(sympy.sin(X**2) + X, X)

@@ -19,7 +19,7 @@ from chainrule.errors import (
     VariableError,
     VerificationError,
 )
-from chainrule.steps import Derivation, Rule, Step
+from chainrule.derivation.model import Derivation, Rule, Step
 
 __version__ = "0.1.0"
 
@@ -49,7 +49,7 @@ def __getattr__(name: str) -> object:
 
         return parse
     if name == "derive":
-        from chainrule.engine import derive
+        from chainrule.derivation.engine import derive
 
         return derive
     if name == "backprop":
@@ -57,7 +57,7 @@ def __getattr__(name: str) -> object:
 
         return backprop
     if name == "check":
-        from chainrule.checking import check
+        from chainrule.homework.check import check
 
         return check
     raise AttributeError(f"module 'chainrule' has no attribute {name!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy
 
 from chainrule.functions import relu, sigmoid
-from chainrule.steps import Derivation, Rule, Step
+from chainrule.derivation.model import Derivation, Rule, Step
 
 x, y, m, n, u = sympy.symbols("x y m n u", real=True)
 g = sympy.Function("g")

@@ -9,7 +9,7 @@ import pytest
 import sympy
 from typer.testing import CliRunner
 
-from chainrule.checking import CheckResult, check
+from chainrule.homework.check import CheckResult, check
 from chainrule.cli import app
 from chainrule.errors import ParseError, VariableError
 
@@ -106,7 +106,7 @@ def test_bad_input_raises() -> None:
 
 
 def test_check_is_the_function_even_after_importing_the_module() -> None:
-    import chainrule.checking  # noqa: F401
+    import chainrule.homework.check  # noqa: F401
 
     assert getattr(chainrule, "check") is check  # noqa: B009 - the lazy attribute, not the module
     assert "check" in chainrule.__all__

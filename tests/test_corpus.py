@@ -18,7 +18,7 @@ import pytest
 import sympy
 
 import chainrule
-from chainrule.verify import compare
+from chainrule.derivation.verify import compare
 
 CORPUS = Path(__file__).parent / "data" / "integration_corpus.txt"
 x = sympy.Symbol("x", real=True)

@@ -11,7 +11,7 @@ from sympy import Derivative, Function, Symbol, cos, exp, log, sec, sin, sqrt, t
 import chainrule
 from chainrule import Rule, derive
 from chainrule.errors import UsageError, VariableError, VerificationError
-from chainrule.verify import compare
+from chainrule.derivation.verify import compare
 
 x, y, a, m, n = (Symbol(s, real=True) for s in "xyamn")
 u, v, w = (Symbol(s, real=True) for s in "uvw")

@@ -77,9 +77,9 @@ def test_image_output_through_graphviz(tmp_path: Path, suffix: str) -> None:
 
 
 def test_image_without_graphviz_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import chainrule.graph_cli
+    import chainrule.cli.graph
 
-    monkeypatch.setattr(chainrule.graph_cli.shutil, "which", lambda name: None)
+    monkeypatch.setattr(chainrule.cli.graph.shutil, "which", lambda name: None)
     out = tmp_path / "graph.svg"
     result = runner.invoke(app, [*LECTURE, "-o", str(out)])
     assert result.exit_code == 1

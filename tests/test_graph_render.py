@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from chainrule.graph import backprop
-from chainrule.render.graph import GRAPH_FORMATS, number, render_graph, render_rich_text
+from chainrule.views.graph import GRAPH_FORMATS, number, render_graph, render_rich_text
 
 x, y, z = sympy.symbols("x y z", real=True)
 w0, x0, w1, x1, w2 = sympy.symbols("w0 x0 w1 x1 w2", real=True)

@@ -47,7 +47,7 @@ def run(command: str) -> str:
 
 
 def test_docs_show_both_commands_and_every_mistake() -> None:
-    from chainrule.mistakes import CATALOGUE
+    from chainrule.homework.mistakes import CATALOGUE
 
     text = DOC.read_text()
     commands = [m.group(1) for m in console_blocks(text)]

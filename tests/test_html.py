@@ -22,11 +22,11 @@ from typer.testing import CliRunner
 import chainrule
 from chainrule.cli import app
 from chainrule.graph import backprop
-from chainrule.render import render
-from chainrule.render.graph import render_graph
-from chainrule.render.html import render_html_fragment
-from chainrule.render.mathml import mathml_expr
-from chainrule.steps import Rule
+from chainrule.views import render
+from chainrule.views.graph import render_graph
+from chainrule.views.html import render_html_fragment
+from chainrule.views.mathml import mathml_expr
+from chainrule.derivation.model import Rule
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 MATH_BLOCK = re.compile(r"<math\b[^>]*>.*?</math>", re.S)

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import chainrule
-from chainrule.checking import check
+from chainrule.homework.check import check
 from chainrule.graph import backprop
 
 MATH_BLOCK = re.compile(r"<math\b[^>]*>.*?</math>", re.S)

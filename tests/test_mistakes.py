@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from chainrule.checking import CheckResult, check
-from chainrule.engine import derive
-from chainrule.mistakes import BY_NAME, CATALOGUE, COMBINE, combine, propagate, searchable_steps
-from chainrule.render.base import numbered_steps
-from chainrule.verify import compare
+from chainrule.homework.check import CheckResult, check
+from chainrule.derivation.engine import derive
+from chainrule.homework.mistakes import BY_NAME, CATALOGUE, COMBINE, combine, propagate, searchable_steps
+from chainrule.views.base import numbered_steps
+from chainrule.derivation.verify import compare
 
 X = sympy.Symbol("x", real=True)
 

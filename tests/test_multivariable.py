@@ -11,7 +11,7 @@ import chainrule
 from chainrule import Rule, derive
 from chainrule.errors import ChainruleError, ParseError, UsageError
 from chainrule.printing import plain
-from chainrule.verify import compare
+from chainrule.derivation.verify import compare
 
 m, n, r, t, s, x, y = (sympy.Symbol(c, real=True) for c in "mnrtsxy")
 

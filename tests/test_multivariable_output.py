@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import chainrule
 from chainrule.cli import app
-from chainrule.dependencies import dependency_tree, edges, outline
-from chainrule.render import render, render_many
+from chainrule.derivation.dependencies import dependency_tree, edges, outline
+from chainrule.views import render, render_many
 
 runner = CliRunner()
 WHERE = ["--where", "x=m*n", "--where", "y=m+n"]

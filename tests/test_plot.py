@@ -16,7 +16,7 @@ from chainrule.errors import ChainruleError, UsageError
 np = pytest.importorskip("numpy")
 pytest.importorskip("matplotlib", reason="the plot extra: pip install 'chainrule[plot]'")
 
-from chainrule.plot import INSTALL_MATPLOTLIB, evaluate, plot, plot_data  # noqa: E402
+from chainrule.views.plot import INSTALL_MATPLOTLIB, evaluate, plot, plot_data  # noqa: E402
 
 runner = CliRunner()
 ENV = {"NO_COLOR": "1", "COLUMNS": "100"}
@@ -146,7 +146,7 @@ def test_png_shows_both_curves_and_the_legend(tmp_path: Path) -> None:
 
 
 def test_legend_has_both_formulas() -> None:
-    from chainrule.plot import _label
+    from chainrule.views.plot import _label
 
     d = plot_data("exp(2x)").derivation.verify()
     assert _label("f", d.expr, d.wrt) == "$f(x) = e^{2 x}$"

@@ -11,16 +11,16 @@ from render_examples import deep_chain, example, u, x
 
 import chainrule
 from chainrule.errors import UsageError
-from chainrule.render import FORMATS, recursion_limit, render
-from chainrule.render.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
-from chainrule.render.markdown import escape
-from chainrule.render.notation import (
+from chainrule.views import FORMATS, recursion_limit, render
+from chainrule.views.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
+from chainrule.views.markdown import escape
+from chainrule.views.notation import (
     LatexMathPrinter,
     OnelineMathPrinter,
     PlainMathPrinter,
     StepNotation,
 )
-from chainrule.steps import Rule
+from chainrule.derivation.model import Rule
 
 ALL_RULES = list(Rule)
 
@@ -74,7 +74,7 @@ def test_chain_notation_sin_x2() -> None:
 
 
 def test_chain_notation_three_links() -> None:
-    from chainrule.steps import Derivation, Step
+    from chainrule.derivation.model import Derivation, Step
 
     y, z = sympy.symbols("y z", real=True)
     g, h, i = sympy.Function("g"), sympy.Function("h"), sympy.Function("i")
@@ -290,7 +290,7 @@ def test_rich_falls_back_to_one_line_when_narrow() -> None:
 
     from rich.console import Console
 
-    from chainrule.render.rich import derivation_renderable
+    from chainrule.views.rich import derivation_renderable
 
     d = example(Rule.QUOTIENT).verify()
     buffer = io.StringIO()

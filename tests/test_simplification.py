@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sympy
 
-from chainrule import simplification
-from chainrule.simplification import bounded_simplify
+from chainrule.derivation import simplify as simplification
+from chainrule.derivation.simplify import bounded_simplify
 
 x, a, b = (sympy.Symbol(c, real=True) for c in "xab")
 

@@ -10,11 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from chainrule.cli import app
-from chainrule.engine import derive
+from chainrule.derivation.engine import derive
 from chainrule.errors import ChainruleError, UsageError
-from chainrule.render import render
-from chainrule.steps import Derivation
-from chainrule.worksheet import build, read_exercises
+from chainrule.views import render
+from chainrule.derivation.model import Derivation
+from chainrule.homework.worksheet import build, read_exercises
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(
@@ -224,7 +224,7 @@ def test_cli_pdf(tmp_path: Path) -> None:
 
 def test_cli_pdf_without_pdflatex_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     derivations("x^2\n")
-    import chainrule.worksheet as worksheet
+    import chainrule.homework.worksheet as worksheet
 
     monkeypatch.setattr(worksheet.shutil, "which", lambda name: None)
     with pytest.raises(ChainruleError, match="apt-get install texlive-latex-base"):

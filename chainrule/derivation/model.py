@@ -1,0 +1,249 @@
+"""The data a derivation is made of: rules, steps and the derivation itself.
+
+Data only: nothing here differentiates. A ``Step`` says "the derivative of
+``expr`` with respect to ``wrt`` is ``result``", names the ``rule`` that gives
+it, and holds the steps it needs (``substeps``) and the intermediate variables
+it introduces (``bindings``, such as ``u = x**2``).
+
+How each rule arranges its substeps and bindings (renderers rely on this):
+
+- ``chain``: ``bindings`` are the links' inner functions, innermost first
+  (``y = i(x)``, ``z = h(y)`` for ``g(h(i(x)))``); ``substeps`` hold one
+  derivative per link, outermost first (``d/dz g(z)``, ``d/dy h(y)``,
+  ``d/dx i(x)``), the order of the Leibniz factors ``df/dz·dz/dy·dy/dx``.
+  ``result`` is their product with the bindings substituted back.
+- ``sum``, ``product``: one substep per term or factor, in the order of
+  ``expr.args`` as the engine split them.
+- ``constant_multiple``: one substep, the derivative of the non-constant part.
+- ``quotient``: two substeps, the numerator's derivative then the denominator's.
+- ``general_power``: one substep, the derivative of ``g*log(f)`` for ``f**g``.
+- ``log_base``: one substep, the derivative of the natural logarithm.
+- ``multivariable_chain``: ``bindings`` are the inner arguments; substeps are,
+  for each argument in order, the partial derivative of the outer function by
+  it (rule ``partial``) followed by the derivative of the argument.
+- ``higher_order``: ``order`` > 1; one substep per order, each
+  differentiating the previous substep's result.
+- every other rule is a leaf: an entry of the table of derivatives applied to
+  the bare variable.
+
+A step is true on its own: ``diff(expr, wrt, order)`` equals ``result`` once
+the bindings of the enclosing steps (and the derivation's ``where``) are
+substituted, unless ``wrt`` is itself one of those names, in which case all
+names are held independent (a partial derivative), and except the names a
+step or its ancestors hold fixed (``held``). ``verify()`` checks this.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+
+class Rule(str, enum.Enum):
+    """The name of the rule a step applies; the values are the JSON names."""
+
+    CONSTANT = "constant"
+    VARIABLE = "variable"
+    CONSTANT_MULTIPLE = "constant_multiple"
+    SUM = "sum"
+    POWER = "power"
+    PRODUCT = "product"
+    QUOTIENT = "quotient"
+    CHAIN = "chain"
+    EXP = "exp"
+    LOG = "log"
+    EXPONENTIAL_BASE = "exponential_base"
+    LOG_BASE = "log_base"
+    GENERAL_POWER = "general_power"
+    TRIG = "trig"
+    INVERSE_TRIG = "inverse_trig"
+    HYPERBOLIC = "hyperbolic"
+    INVERSE_HYPERBOLIC = "inverse_hyperbolic"
+    ABS = "abs"
+    SIGMOID = "sigmoid"
+    RELU = "relu"
+    MAX_MIN = "max_min"
+    UNDEFINED_FUNCTION = "undefined_function"
+    MULTIVARIABLE_CHAIN = "multivariable_chain"
+    PARTIAL = "partial"
+    KNOWN = "known"
+    HIGHER_ORDER = "higher_order"
+    SIMPLIFY = "simplify"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def title(self) -> str:  # type: ignore[override]
+        """A human name for the rule, as a badge shows it."""
+        return _TITLES.get(self, self.value.replace("_", " "))
+
+
+_TITLES = {
+    Rule.CONSTANT_MULTIPLE: "constant multiple",
+    Rule.EXPONENTIAL_BASE: "exponential a^x",
+    Rule.LOG_BASE: "log base b",
+    Rule.GENERAL_POWER: "general power",
+    Rule.INVERSE_TRIG: "inverse trig",
+    Rule.INVERSE_HYPERBOLIC: "inverse hyperbolic",
+    Rule.MAX_MIN: "max/min",
+    Rule.UNDEFINED_FUNCTION: "undefined function",
+    Rule.MULTIVARIABLE_CHAIN: "multivariable chain",
+    Rule.HIGHER_ORDER: "higher order",
+}
+
+Binding = tuple[sympy.Symbol, sympy.Expr]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One true statement: d(expr)/d(wrt) = result, and why.
+
+    Args:
+        rule: which rule gives the result.
+        expr: what is differentiated.
+        wrt: the variable it is differentiated by.
+        result: the derivative (before any final simplification).
+        text: one sentence explaining the step.
+        substeps: the steps this one uses, in reading order.
+        bindings: intermediate variables this step introduces, as
+            ``(name, definition)`` pairs.
+        order: how many times ``expr`` is differentiated (only
+            ``higher_order`` steps have more than 1).
+        held: names defined in ``where`` that this step (and its substeps)
+            holds fixed: a partial derivative ``∂f/∂m`` with ``x`` held,
+            though ``x`` depends on ``m``. They are not substituted when the
+            step is checked.
+    """
+
+    rule: Rule
+    expr: sympy.Expr
+    wrt: sympy.Symbol
+    result: sympy.Expr
+    text: str
+    substeps: tuple[Step, ...] = ()
+    bindings: tuple[Binding, ...] = ()
+    order: int = 1
+    held: tuple[sympy.Symbol, ...] = ()
+
+    @property
+    def bindings_dict(self) -> dict[sympy.Symbol, sympy.Expr]:
+        return dict(self.bindings)
+
+    def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
+        """Yield ``(step, parent, depth)`` in reading order (pre-order), without recursion."""
+        stack: list[tuple[Step, Step | None, int]] = [(self, None, 0)]
+        while stack:
+            step, parent, depth = stack.pop()
+            yield step, parent, depth
+            for sub in reversed(step.substeps):
+                stack.append((sub, step, depth + 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Derivation:
+    """A whole derivative explained: the step tree, the answer, and its checks.
+
+    ``result`` is the simplified answer, ``raw_result`` what the rules
+    produced; when they differ, ``simplification`` is a final ``simplify``
+    step from one to the other. ``where`` holds the user's definitions of
+    intermediate variables (multivariable chain rule).
+    """
+
+    input: str
+    expr: sympy.Expr
+    wrt: sympy.Symbol
+    order: int
+    root: Step
+    raw_result: sympy.Expr
+    result: sympy.Expr
+    simplification: Step | None = None
+    where: tuple[Binding, ...] = ()
+    names: tuple[str, ...] = field(default=())
+
+    @property
+    def where_dict(self) -> dict[sympy.Symbol, sympy.Expr]:
+        return dict(self.where)
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step in reading order: the tree pre-order, then the simplification."""
+        ordered = [step for step, _, _ in self.root.walk()]
+        if self.simplification is not None:
+            ordered.append(self.simplification)
+        return tuple(ordered)
+
+    def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
+        """Yield ``(step, parent, depth)`` for every step in reading order."""
+        yield from self.root.walk()
+        if self.simplification is not None:
+            yield self.simplification, None, 0
+
+    def verify(self) -> Derivation:
+        """Check every step against SymPy; raise ``VerificationError`` naming a false one."""
+        from chainrule.derivation.verify import verify_derivation
+
+        verify_derivation(self)
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        """The derivation as a ``chainrule/derivation@1`` object."""
+        from chainrule.views.json import derivation_to_dict
+
+        return derivation_to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        from chainrule.views.json import render_json
+
+        return render_json(self, indent=indent)
+
+    def to_latex(self, *, standalone: bool = False, notation: str = "both") -> str:
+        from chainrule.views import render
+
+        return render(self, "latex", standalone=standalone, notation=notation)
+
+    def to_markdown(self, *, notation: str = "both") -> str:
+        from chainrule.views import render
+
+        return render(self, "markdown", notation=notation)
+
+    def to_text(self, *, notation: str = "both") -> str:
+        from chainrule.views import render
+
+        return render(self, "text", notation=notation)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __rich__(self) -> Any:
+        from chainrule.views.rich import derivation_renderable
+
+        return derivation_renderable(self)
+
+    # Jupyter: a cell ending in a derivation shows the rendered steps.
+    def _repr_html_(self) -> str:
+        from chainrule.views.jupyter import derivation_html
+
+        return derivation_html(self)
+
+    def _repr_latex_(self) -> str:
+        from chainrule.views.jupyter import derivation_latex
+
+        return derivation_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from chainrule.views.jupyter import derivation_markdown
+
+        return derivation_markdown(self)
+
+
+def merge_bindings(*groups: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, sympy.Expr]:
+    """Merge binding maps, later groups winning."""
+    merged: dict[sympy.Symbol, sympy.Expr] = {}
+    for group in groups:
+        merged.update(group)
+    return merged

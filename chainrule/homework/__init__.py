@@ -1,0 +1,1 @@
+"""Homework: checking a student's answer, classic mistakes, and worksheets."""

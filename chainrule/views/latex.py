@@ -1,0 +1,373 @@
+r"""LaTeX: an ``align*`` environment, one line per step, or a whole document.
+
+Each step is one line ``\frac{d}{dx} expr = result`` with a ``\text{...}``
+annotation naming the rule; bindings and the chain rule's Leibniz and
+Lagrange forms follow on their own lines. LaTeX does not break displayed
+equations, so a line wider than the page is broken here, at the ``=`` signs,
+then between the terms of sums and the factors of products (continuation lines
+start with the operator, indented).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sympy
+from sympy.core.function import AppliedUndef
+
+from chainrule.derivation.dependencies import dependency_tree
+from chainrule.printing import display_form
+from chainrule.views.base import (
+    NumberedStep,
+    PointValue,
+    Settings,
+    StepRenderer,
+    evaluate_at,
+    held_constant,
+)
+from chainrule.views.notation import (
+    Diff,
+    Equation,
+    LatexMathPrinter,
+    Math,
+    Node,
+    Product,
+    Sum,
+    exercise,
+)
+from chainrule.derivation.model import Derivation
+
+#: Width budget of one equation line, in estimated characters (see ``latex_width``),
+#: for a 6.5in text column at 10pt with the annotation column beside it.
+LINE_BUDGET = 58
+MAX_INDENT_DEPTH = 4
+
+
+_COMMAND = re.compile(r"\\([a-zA-Z]+)")
+_WIDE_COMMANDS = {"cdot": 3, "quad": 2, "qquad": 4, "partial": 1}
+_INVISIBLE = {
+    "left",
+    "right",
+    "bigl",
+    "bigr",
+    "Bigl",
+    "Bigr",
+    "frac",
+    "operatorname",
+    "text",
+    "mathrm",
+}
+
+
+def latex_width(text: str) -> int:
+    """A rough, generous estimate of how many characters wide ``text`` typesets."""
+
+    def command(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _INVISIBLE:
+            return ""
+        return "x" * _WIDE_COMMANDS.get(name, min(len(name), 3))
+
+    stripped = _COMMAND.sub(command, text)
+    stripped = re.sub(r"[{}^_\s]", "", stripped)
+    # Binary operators and relations carry space on both sides.
+    return len(stripped) + 2 * len(re.findall(r"[-+=]", stripped))
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of a line: ``op`` joins it to the piece before it on the same line,
+    ``break_op`` starts a continuation line with it."""
+
+    text: str
+    op: str = ""
+    break_op: str = ""
+
+
+class LineBreaker:
+    """Breaks an equation into lines no wider than ``budget``."""
+
+    def __init__(self, printer: LatexMathPrinter, budget: int = LINE_BUDGET) -> None:
+        self.printer = printer
+        self.budget = budget
+
+    def lines(self, equation: Equation, budget: int | None = None) -> list[str]:
+        budget = budget or self.budget
+        whole = self.printer.doprint(equation)
+        if latex_width(whole) <= budget:
+            return [whole]
+        tokens: list[Token] = []
+        for i, side in enumerate(equation.sides):
+            part = self.tokens(side, budget)
+            if i:
+                part[0] = Token(part[0].text, " = ", "= ")
+            tokens.extend(part)
+        return self.pack(tokens, budget)
+
+    def pack(self, tokens: list[Token], budget: int) -> list[str]:
+        lines: list[str] = []
+        current = ""
+        for token in tokens:
+            candidate = current + token.op + token.text
+            if current and latex_width(candidate) > budget:
+                lines.append(current)
+                current = token.break_op + token.text
+            else:
+                current = candidate
+        lines.append(current)
+        return lines
+
+    def tokens(self, node: Node, budget: int) -> list[Token]:
+        p = self.printer
+        text = p.print(node)
+        if latex_width(text) <= budget:
+            return [Token(text)]
+        if isinstance(node, Product):
+            return self._join([self.tokens(f, budget) for f in node.factors], " \\cdot ", "\\cdot ")
+        if isinstance(node, Sum):
+            return self._join([self.tokens(t, budget) for t in node.terms], " + ", "+ ")
+        if isinstance(node, Diff) and not isinstance(node.operand, sympy.Symbol):
+            operator = p.print(Diff(sympy.Symbol("_"), node.wrt, node.order, node.partial))
+            operator = operator.replace(r" _}", "}")
+            inner = self.tokens(Math(node.operand), budget)
+            if len(inner) > 1:
+                return self._parens(inner, prefix=operator + " ")
+            return [Token(text)]
+        if isinstance(node, Math):
+            return self._expr_tokens(display_form(node.expr), budget)
+        return [Token(text)]
+
+    def _expr_tokens(self, expr: sympy.Basic, budget: int) -> list[Token]:
+        p = self.printer
+        text = p.expr(expr)
+        if latex_width(text) <= budget:
+            return [Token(text)]
+        if isinstance(expr, sympy.Add):
+            out: list[Token] = []
+            for i, term in enumerate(expr.as_ordered_terms()):
+                negative = term.could_extract_minus_sign()
+                shown = -term if negative else term
+                part = self._factor_tokens(shown, budget, sympy.Add)
+                if i == 0:
+                    if negative:
+                        part[0] = Token("-" + part[0].text)
+                else:
+                    sign = "-" if negative else "+"
+                    part[0] = Token(part[0].text, f" {sign} ", f"{sign} ")
+                out.extend(part)
+            return out
+        if isinstance(expr, (sympy.Mul, sympy.Pow)) and sympy.fraction(expr)[1] != 1:
+            # A fraction too wide for the page: 1/den · (numerator), numerator broken.
+            numerator, denominator = sympy.fraction(expr)
+            head = Token(p.expr(1 / denominator))
+            if numerator == 1:
+                return [head]
+            body = self._factor_tokens(numerator, budget, sympy.Mul)
+            body[0] = Token(body[0].text, " \\cdot ", "\\cdot ")
+            return [head, *body]
+        if isinstance(expr, sympy.Mul) and sympy.fraction(expr)[1] == 1:
+            if expr.could_extract_minus_sign():
+                part = self._expr_tokens(-expr, budget)
+                return [Token("-" + part[0].text, part[0].op, part[0].break_op), *part[1:]]
+            groups = [self._factor_tokens(f, budget, sympy.Mul) for f in expr.as_ordered_factors()]
+            return self._join(groups, " ", "\\cdot ")
+        return [Token(text)]
+
+    def _factor_tokens(self, expr: sympy.Basic, budget: int, within: type) -> list[Token]:
+        """Tokens of a term (in a sum) or a factor (in a product), parenthesised if needed."""
+        from sympy.printing.precedence import PRECEDENCE, precedence
+
+        level = PRECEDENCE["Add"] if within is sympy.Add else PRECEDENCE["Mul"]
+        needs_parens = precedence(expr) <= level if within is sympy.Mul else precedence(expr) < level
+        inner = self._expr_tokens(expr, budget)
+        if not needs_parens:
+            return inner
+        if len(inner) == 1:
+            return [Token(self.printer.expr(expr, level=level))]
+        return self._parens(inner)
+
+    @staticmethod
+    def _parens(inner: list[Token], prefix: str = "") -> list[Token]:
+        first, last = inner[0], inner[-1]
+        inner = list(inner)
+        inner[0] = Token(prefix + r"\Bigl(" + first.text, first.op, first.break_op)
+        last = inner[-1]
+        inner[-1] = Token(last.text + r"\Bigr)", last.op, last.break_op)
+        return inner
+
+    @staticmethod
+    def _join(groups: list[list[Token]], op: str, break_op: str) -> list[Token]:
+        out: list[Token] = []
+        for i, group in enumerate(groups):
+            if i:
+                group = [Token(group[0].text, op, break_op), *group[1:]]
+            out.extend(group)
+        return out
+
+
+def escape_text(text: str) -> str:
+    r"""Escape ``text`` for ``\text{...}``."""
+    replacements = {
+        "\\": r"\textbackslash{}",
+        "{": r"\{",
+        "}": r"\}",
+        "$": r"\$",
+        "&": r"\&",
+        "#": r"\#",
+        "%": r"\%",
+        "_": r"\_",
+        "^": r"\^{}",
+        "~": r"\~{}",
+    }
+    return "".join(replacements.get(ch, ch) for ch in text)
+
+
+class LatexRenderer(StepRenderer[list[str]]):
+    format = "latex"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.printer = LatexMathPrinter()
+        self.breaker = LineBreaker(self.printer)
+
+    def row(self, equation: Equation, note: str, depth: int) -> list[str]:
+        """One equation as ``align*`` rows: the first annotated, continuations indented."""
+        indent = r"\quad " * min(depth, MAX_INDENT_DEPTH)
+        budget = LINE_BUDGET - 2 * min(depth, MAX_INDENT_DEPTH)
+        lines = self.breaker.lines(equation, budget)
+        annotation = rf" && \text{{{escape_text(note)}}}" if note else ""
+        rows = [f"& {indent}{lines[0]}{annotation}"]
+        rows.extend(f"& {indent}\\qquad {line}" for line in lines[1:])
+        return rows
+
+    def _print_step(self, item: NumberedStep) -> list[str]:
+        rows = self.row(item.math.equation, f"{item.label}. {item.step.rule.title}", item.depth)
+        for binding in item.math.bindings:
+            rows.extend(self.row(binding, "where", item.depth + 1))
+        for label, equation in self.notation_lines(item.math):
+            rows.extend(self.row(equation, label, item.depth + 1))
+        return rows
+
+    def align(self, derivation: Derivation) -> str:
+        rows: list[str] = [] if self.settings.standalone else self.dependency_rows(derivation)
+        for block in self.render_steps(derivation):
+            rows.extend(block)
+        rows.extend(self.row(self.answer(derivation), "answer", 0))
+        point = evaluate_at(derivation, self.settings.at)
+        if point is not None:
+            rows.extend(self.point_rows(point))
+        body = " \\\\\n".join(rows)
+        return "\\begin{align*}\n" + body + "\n\\end{align*}\n"
+
+    def point_rows(self, point: PointValue) -> list[str]:
+        p = self.printer
+        where = ", ".join(f"{p.expr(s)} = {p.expr(v)}" for s, v in point.point)
+        rows: list[str] = [rf"& \text{{At }} {where}\text{{:}}"]
+        if point.function_value is not None:
+            rows.extend(self.row(point.function_value, "value", 1))
+        rows.extend(self.row(point.value, "derivative", 1))
+        if point.numeric is not None:
+            rows.append(rf"& \quad \qquad \approx {p.expr(point.numeric)}")
+        if point.tangent is not None:
+            rows.extend(self.row(point.tangent, "tangent line", 1))
+        return rows
+
+    def document(self, derivation: Derivation) -> str:
+        p = self.printer
+        heading = Equation((exercise(derivation),))
+        exercise_lines = self.breaker.lines(heading)
+        title = "A derivative, step by step"
+        if len(exercise_lines) == 1 and latex_width(exercise_lines[0]) <= 40:
+            title = f"The derivative ${exercise_lines[0]}$"
+        where = ""
+        if derivation.where:
+            pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
+            where = f" where {pairs}"
+        held = held_constant(derivation)
+        if held:
+            where += ", holding " + ", ".join(f"${p.expr(s)}$" for s in held) + " constant"
+        at = ""
+        if self.settings.at:
+            pairs = ", ".join(f"${p.expr(s)} = {p.expr(v)}$" for s, v in self.settings.at)
+            at = f" Evaluate it at {pairs}."
+        exercise_display = " \\\\\n".join(
+            [f"& {exercise_lines[0]}"] + [f"& \\qquad {line}" for line in exercise_lines[1:]]
+        )
+        return (
+            "\\documentclass[11pt]{article}\n"
+            "\\usepackage[margin=1in]{geometry}\n"
+            "\\usepackage{amsmath}\n"
+            "\\allowdisplaybreaks\n"
+            f"\\title{{{title}}}\n"
+            "\\author{chainrule}\n"
+            "\\date{}\n"
+            "\\begin{document}\n"
+            "\\maketitle\n"
+            "\\section*{Exercise}\n"
+            f"Find the derivative{where}.{at}\n"
+            "\\begin{align*}\n"
+            f"{exercise_display}\n"
+            "\\end{align*}\n"
+            f"{self.dependency_table(derivation)}"
+            "\\section*{Solution}\n"
+            f"{self.align(derivation)}"
+            "\\end{document}\n"
+        )
+
+    def dependency_table(self, derivation: Derivation) -> str:
+        """The dependency tree as a table: each variable and what it depends on directly."""
+        tree = dependency_tree(derivation)
+        if tree is None:
+            return ""
+        p = self.printer
+        rows: list[str] = []
+        seen: set[str] = set()
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            stack.extend(reversed(node.children))
+            if not node.children or node.name in seen:
+                continue
+            seen.add(node.name)
+            name = p.expr(sympy.Symbol(node.name))
+            defined = node.definition is not None and not (
+                isinstance(node.definition, AppliedUndef) and node.definition.func.__name__ == node.name
+            )
+            head = f"${name} = {p.expr(node.definition)}$" if defined else f"${name}$"
+            depends = ", ".join(f"${p.expr(sympy.Symbol(c.name))}$" for c in node.children)
+            rows.append(f"{head} & {depends} \\\\")
+        return (
+            "\\begin{center}\n\\begin{tabular}{ll}\n"
+            "\\textbf{variable} & \\textbf{depends on} \\\\ \\hline\n"
+            + "\n".join(rows)
+            + "\n\\end{tabular}\n\\end{center}\n"
+        )
+
+    def dependency_rows(self, derivation: Derivation) -> list[str]:
+        """The dependency tree inside ``align*``: one ``x \\rightarrow m, n`` row per variable."""
+        tree = dependency_tree(derivation)
+        if tree is None:
+            return []
+        p = self.printer
+        rows, seen, stack = [], set(), [tree]
+        while stack:
+            node = stack.pop()
+            stack.extend(reversed(node.children))
+            if node.children and node.name not in seen:
+                seen.add(node.name)
+                children = ",\\ ".join(p.expr(sympy.Symbol(c.name)) for c in node.children)
+                rows.append(
+                    f"& {p.expr(sympy.Symbol(node.name))} \\rightarrow {children} && \\text{{depends on}}"
+                )
+        return rows
+
+    def render(self, derivation: Derivation) -> str:
+        if self.settings.standalone:
+            return self.document(derivation)
+        return self.align(derivation)
+
+
+def render_latex(derivation: Derivation, settings: Settings | None = None) -> str:
+    """The derivation as LaTeX: an ``align*`` environment, or a document if ``standalone``."""
+    return LatexRenderer(settings or Settings()).render(derivation)

@@ -1,0 +1,437 @@
+"""The mathematics every format shows, computed once per step.
+
+``StepNotation`` turns a ``Step`` into printer-independent equations: the
+step's own equation ``d/dx [expr] = result``, and for the chain rules the
+Leibniz form (``d/dx sin(x²) = d/du sin(u) · du/dx``) and the Lagrange form
+(``(sin(x²))' = cos(x²) · 2x``, each link's derivative with the inner bindings
+substituted back). Each format then prints those equations with one
+``MathPrinter`` (LaTeX, Unicode 2-D, Unicode one line, ASCII), so no format
+repeats the per-rule logic.
+
+Rules dispatch the way SymPy's printers dispatch on class: ``_print_<rule>``
+is looked up by the rule's name, and ``_print_default`` is the fallback. A new
+rule that needs more than ``d/dx expr = result`` adds one method here.
+
+The equation nodes are small frozen dataclasses; every expression inside them
+is a SymPy object printed by SymPy's own printers (through
+``chainrule.printing``, so derivatives of undefined functions read as primes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import sympy
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
+from sympy.printing.str import StrPrinter
+
+from chainrule.printing import display_form
+from chainrule.derivation.model import Derivation, Rule, Step
+
+# ---------------------------------------------------------------------------
+# Equation nodes: what is shown, independent of how it is printed.
+
+
+@dataclass(frozen=True)
+class Math:
+    """A SymPy expression, printed as is (primes for undefined functions)."""
+
+    expr: sympy.Basic
+
+
+@dataclass(frozen=True)
+class Diff:
+    """The Leibniz operator applied to ``operand``: ``d^n/dx^n operand``, ``du/dx``."""
+
+    operand: sympy.Basic
+    wrt: sympy.Symbol
+    order: int = 1
+    partial: bool = False
+
+
+@dataclass(frozen=True)
+class Prime:
+    """Lagrange's prime on a whole expression: ``(expr)'``."""
+
+    expr: sympy.Basic
+    order: int = 1
+
+
+@dataclass(frozen=True)
+class Product:
+    """Factors shown in the given order (SymPy would reorder a ``Mul``)."""
+
+    factors: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Sum:
+    """Terms shown in the given order, joined by ``+``."""
+
+    terms: tuple[Node, ...]
+
+
+Node = Math | Diff | Prime | Product | Sum
+
+
+@dataclass(frozen=True)
+class Equation:
+    """Sides joined by ``=``."""
+
+    sides: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class StepMath:
+    """Everything a format prints for one step, besides its sentence."""
+
+    equation: Equation
+    bindings: tuple[Equation, ...] = ()
+    leibniz: Equation | None = None
+    lagrange: Equation | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+# ---------------------------------------------------------------------------
+# Per-rule equations.
+
+
+class StepNotation:
+    """Compute ``StepMath`` for steps; one ``_print_<rule>`` per special rule."""
+
+    def doprint(self, step: Step) -> StepMath:
+        method: Callable[[Step], StepMath] = getattr(self, f"_print_{step.rule.value}", self._print_default)
+        return method(step)
+
+    # The fallback: d/dx expr = result, with bindings if the step has any.
+    def _print_default(self, step: Step, *, partial: bool = False) -> StepMath:
+        return StepMath(equation=self._equation(step, partial=partial), bindings=self._bindings(step))
+
+    def _print_partial(self, step: Step) -> StepMath:
+        return self._print_default(step, partial=True)
+
+    def _print_higher_order(self, step: Step) -> StepMath:
+        return self._print_default(step)
+
+    def _print_chain(self, step: Step) -> StepMath:
+        """``d/dx g(h(x)) = d/du g(u) · du/dx``; ``(g(h(x)))' = g'(h(x)) · h'(x)``."""
+        base = self._print_default(step)
+        subs = step.substeps
+        if not subs or len(subs) != len(step.bindings) + 1:
+            return base
+        lhs = Diff(step.expr, step.wrt, step.order)
+        factors: list[Node] = [Diff(subs[0].expr, subs[0].wrt)]
+        for outer, inner in zip(subs, subs[1:], strict=False):
+            factors.append(Diff(outer.wrt, inner.wrt))
+        links = Product(tuple(Math(s.result) for s in subs))
+        leibniz = Equation((lhs, Product(tuple(factors)), links))
+        full = full_values(step.bindings)
+        back = [Math(_subs_present(s.result, full)) for s in subs]
+        lagrange = Equation((Prime(step.expr, step.order), Product(tuple(back))))
+        return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
+
+    def _print_multivariable_chain(self, step: Step) -> StepMath:
+        """``∂/∂m f(x, y) = ∂f/∂x · ∂x/∂m + ∂f/∂y · ∂y/∂m`` (one pair of substeps per argument)."""
+        base = self._print_default(step, partial=True)
+        subs = step.substeps
+        if not subs or len(subs) % 2 or len(subs) // 2 != len(step.bindings):
+            return base
+        pairs = list(zip(subs[::2], subs[1::2], strict=True))
+        leibniz_terms = [
+            Product(
+                (
+                    Diff(outer.expr, outer.wrt, partial=True),
+                    Diff(outer.wrt, inner.wrt, partial=True),
+                )
+            )
+            for outer, inner in pairs
+        ]
+        full = full_values(step.bindings)
+        lagrange_terms = [
+            Product((Math(_subs_present(outer.result, full)), Math(_subs_present(inner.result, full))))
+            for outer, inner in pairs
+        ]
+        lhs = Diff(step.expr, step.wrt, partial=True)
+        return StepMath(
+            equation=base.equation,
+            bindings=base.bindings,
+            leibniz=Equation((lhs, Sum(tuple(leibniz_terms)))),
+            lagrange=Equation((lhs, Sum(tuple(lagrange_terms)))),
+        )
+
+    # Helpers.
+    def _equation(self, step: Step, *, partial: bool = False) -> Equation:
+        partial = partial or is_partial(step.expr)
+        return Equation((Diff(step.expr, step.wrt, step.order, partial), Math(step.result)))
+
+    def _bindings(self, step: Step) -> tuple[Equation, ...]:
+        return tuple(Equation((Math(name), Math(value))) for name, value in step.bindings)
+
+
+def substitute(expr: sympy.Basic, bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]]) -> sympy.Basic:
+    """Put the bindings (innermost first) back into ``expr``.
+
+    ``.subs`` keeps SymPy's correct ``Derivative``/``Subs`` forms, which
+    ``chainrule.printing`` shows as primes.
+    """
+    return _subs_present(expr, full_values(bindings))
+
+
+def full_values(
+    bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]],
+) -> dict[sympy.Symbol, sympy.Basic]:
+    """Each bound name's value in terms of the outer variable, built innermost first,
+    so a chain of n links costs n substitutions, not n²."""
+    full: dict[sympy.Symbol, sympy.Basic] = {}
+    for name, value in bindings:
+        full[name] = _subs_present(value, full)
+    return full
+
+
+def _subs_present(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Basic]) -> sympy.Basic:
+    present = [(name, values[name]) for name in expr.free_symbols if name in values]
+    return expr.subs(present) if present else expr
+
+
+def equations_for(step: Step) -> StepMath:
+    return StepNotation().doprint(step)
+
+
+def is_partial(expr: sympy.Basic) -> bool:
+    """A derivative of an expression in several variables is written with ∂ (as SymPy does)."""
+    return len(expr.free_symbols) > 1
+
+
+def exercise(derivation: Derivation) -> Diff:
+    """``d^n/dx^n expr`` (``∂`` for several variables): the derivation's title."""
+    partial = derivation.root.rule in (Rule.PARTIAL, Rule.MULTIVARIABLE_CHAIN) or is_partial(derivation.expr)
+    return Diff(derivation.expr, derivation.wrt, derivation.order, partial)
+
+
+def answer_equation(derivation: Derivation) -> Equation:
+    """``d^n/dx^n expr = result`` for the whole derivation."""
+    return Equation((exercise(derivation), Math(derivation.result)))
+
+
+# ---------------------------------------------------------------------------
+# Printers: one per way of writing mathematics.
+
+P = TypeVar("P")
+
+
+class MathPrinter(Generic[P]):
+    """Prints equation nodes; subclasses say how to print pieces and join them."""
+
+    mul: str = " * "
+    eq: str = " = "
+    plus: str = " + "
+
+    def doprint(self, node: Node | Equation) -> str:
+        return self.to_str(self.print(node))
+
+    def print(self, node: Node | Equation) -> P:
+        method = getattr(self, f"_print_{type(node).__name__}")
+        return method(node)
+
+    def _print_Equation(self, node: Equation) -> P:
+        return self.join([self.print(s) for s in node.sides], self.eq)
+
+    def _print_Product(self, node: Product) -> P:
+        return self.join([self.factor(f) for f in node.factors], self.mul)
+
+    def _print_Sum(self, node: Sum) -> P:
+        return self.join([self.print(t) for t in node.terms], self.plus)
+
+    def _print_Math(self, node: Math) -> P:
+        return self.expr(node.expr)
+
+    def factor(self, node: Node) -> P:
+        """A factor of a shown product, parenthesised when SymPy would."""
+        if isinstance(node, Math):
+            return self.expr(node.expr, level=PRECEDENCE["Mul"])
+        return self.print(node)
+
+    # To implement.
+    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> P:
+        raise NotImplementedError
+
+    def join(self, parts: list[P], sep: str) -> P:
+        raise NotImplementedError
+
+    def to_str(self, piece: P) -> str:
+        raise NotImplementedError
+
+    def _print_Diff(self, node: Diff) -> P:
+        raise NotImplementedError
+
+    def _print_Prime(self, node: Prime) -> P:
+        raise NotImplementedError
+
+
+class _TextPrinterBase(MathPrinter[str]):
+    sympy_printer: Any
+    strict = True
+
+    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> str:
+        # A derivation prints the same (possibly large) expressions several
+        # times: in a step, in the chain forms, in the answer. Print each once.
+        cache: dict[tuple[sympy.Basic, int | None], str] = self.__dict__.setdefault("_cache", {})
+        key = (expr, level)
+        if key not in cache:
+            shown = display_form(expr)
+            if level is None:
+                cache[key] = str(self.sympy_printer.doprint(shown))
+            else:
+                cache[key] = str(self.sympy_printer.parenthesize(shown, level, strict=self.strict))
+        return cache[key]
+
+    def join(self, parts: list[str], sep: str) -> str:
+        return sep.join(parts)
+
+    def to_str(self, piece: str) -> str:
+        return piece
+
+
+class LatexMathPrinter(_TextPrinterBase):
+    r"""LaTeX: ``\frac{d}{dx}`` for Leibniz, primes for Lagrange."""
+
+    mul = r" \cdot "
+
+    def __init__(self) -> None:
+        self.sympy_printer = LatexPrinter()
+
+    def _print_Diff(self, node: Diff) -> str:
+        d = r"\partial" if node.partial else "d"
+        var = self.expr(node.wrt)
+        top = d if node.order == 1 else f"{d}^{{{node.order}}}"
+        bottom = f"{d} {var}" if node.order == 1 else f"{d} {var}^{{{node.order}}}"
+        if isinstance(node.operand, sympy.Symbol):
+            return rf"\frac{{{top} {self.expr(node.operand)}}}{{{bottom}}}"
+        operand = self.expr(node.operand, level=PRECEDENCE["Mul"])
+        return rf"\frac{{{top}}}{{{bottom}}} {operand}"
+
+    def _print_Prime(self, node: Prime) -> str:
+        mark = "'" * node.order if node.order <= 3 else f"^{{({node.order})}}"
+        return rf"\left({self.expr(node.expr)}\right){mark}"
+
+
+class PlainMathPrinter(_TextPrinterBase):
+    """One line of ASCII: ``d/dx sin(x**2) = 2*x*cos(x**2)``."""
+
+    def __init__(self) -> None:
+        self.sympy_printer = StrPrinter()
+
+    def _print_Diff(self, node: Diff) -> str:
+        d, space = ("partial", " ") if node.partial else ("d", "")
+        var = self.expr(node.wrt)
+        top = d if node.order == 1 else f"{d}^{node.order}"
+        bottom = f"{d}{space}{var}" if node.order == 1 else f"{d}{space}{var}^{node.order}"
+        if isinstance(node.operand, sympy.Symbol):
+            return f"{top}{space}{self.expr(node.operand)}/{bottom}"
+        return f"{top}/{bottom} " + self.expr(node.operand, level=PRECEDENCE["Mul"] + 1)
+
+    def _print_Prime(self, node: Prime) -> str:
+        mark = "'" * node.order if node.order <= 3 else f"^({node.order})"
+        return f"({self.expr(node.expr)}){mark}"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class _UnicodeStrPrinter(StrPrinter):
+    """``str()`` with integer powers as superscripts and ``·`` for products."""
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        exp = expr.exp
+        if exp.is_Integer and int(exp) > 1:
+            base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=False)
+            return base + str(int(exp)).translate(_SUPERSCRIPTS)
+        if exp is sympy.S.Half:
+            return "√" + self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=False)
+        return str(super()._print_Pow(expr, rational))
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        return str(super()._print_Mul(expr)).replace("*", "·")
+
+
+class OnelineMathPrinter(PlainMathPrinter):
+    """One line of Unicode: ``d/dx sin(x²) = 2·x·cos(x²)`` (titles, narrow terminals)."""
+
+    mul = " · "
+
+    def __init__(self) -> None:
+        self.sympy_printer = _UnicodeStrPrinter()
+
+    def _print_Diff(self, node: Diff) -> str:
+        d = "∂" if node.partial else "d"
+        var = self.expr(node.wrt)
+        sup = "" if node.order == 1 else str(node.order).translate(_SUPERSCRIPTS)
+        if isinstance(node.operand, sympy.Symbol):
+            return f"{d}{sup}{self.expr(node.operand)}/{d}{var}{sup}"
+        return f"{d}{sup}/{d}{var}{sup} " + self.expr(node.operand, level=PRECEDENCE["Mul"] + 1)
+
+    def _print_Prime(self, node: Prime) -> str:
+        mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾".translate(_SUPERSCRIPTS)
+        return f"({self.expr(node.expr)}){mark}"
+
+
+class PrettyMathPrinter(MathPrinter[prettyForm]):
+    """SymPy's 2-D Unicode pretty printer, pieces joined side by side."""
+
+    mul = "⋅"
+
+    def __init__(self, *, unicode: bool = True) -> None:
+        self.sympy_printer = PrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+
+    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> prettyForm:
+        form = self.sympy_printer._print(display_form(expr))
+        if level is not None and _precedence(expr) < level:
+            form = prettyForm(*form.parens())
+        return form
+
+    def join(self, parts: list[prettyForm], sep: str) -> prettyForm:
+        out = parts[0]
+        for part in parts[1:]:
+            out = prettyForm(*stringPict.next(out, sep, part))
+        return out
+
+    def to_str(self, piece: prettyForm) -> str:
+        return str(piece.render(wrap_line=False))
+
+    def _print_Diff(self, node: Diff) -> prettyForm:
+        d = "∂" if node.partial else "d"
+        var = self.expr(node.wrt)
+        bottom = prettyForm(*var.left(d))
+        top = prettyForm(d)
+        if node.order > 1:
+            bottom = bottom ** prettyForm(str(node.order))
+            top = top ** prettyForm(str(node.order))
+        if isinstance(node.operand, sympy.Symbol):
+            top = prettyForm(*top.right(self.expr(node.operand)))
+            frac = prettyForm(*top.below(stringPict.LINE, bottom))
+            frac.baseline = top.height()
+            return frac
+        frac = prettyForm(*top.below(stringPict.LINE, bottom))
+        frac.baseline = top.height()
+        operand = prettyForm(*self.expr(node.operand).parens())
+        return prettyForm(*stringPict.next(frac, operand))
+
+    def _print_Prime(self, node: Prime) -> prettyForm:
+        mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾"
+        return prettyForm(*prettyForm(*self.expr(node.expr).parens()).right(mark))
+
+
+def _precedence(expr: sympy.Basic) -> int:
+    from sympy.printing.precedence import precedence
+
+    return int(precedence(expr))
+
+
+def oneline(expr: sympy.Basic) -> str:
+    """``expr`` on one line of Unicode: ``2·x·cos(x²)``."""
+    return OnelineMathPrinter().expr(expr)
