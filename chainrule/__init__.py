@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from chainrule.derivation.model import Derivation, Rule, Step
 from chainrule.errors import (
     ChainruleError,
     LimitError,
@@ -19,7 +20,6 @@ from chainrule.errors import (
     VariableError,
     VerificationError,
 )
-from chainrule.derivation.model import Derivation, Rule, Step
 
 __version__ = "0.1.0"
 

@@ -27,8 +27,8 @@ from typing import Annotated, Any
 import typer
 
 from chainrule import __version__
-from chainrule.errors import ChainruleError, UsageError
 from chainrule.derivation.model import Binding
+from chainrule.errors import ChainruleError, UsageError
 
 
 class Format(str, enum.Enum):

@@ -22,8 +22,8 @@ PROGRESS_FROM = 10
 
 def run_check(expr: str, answer: str, wrt: str | None, fmt: str | None) -> int:
     """Print the verdict on ``answer`` in ``fmt`` (rich, text or json); return the exit code."""
-    from chainrule.homework.check import check
     from chainrule.cli.app import choose_format, print_rich, write_output
+    from chainrule.homework.check import check
 
     result = check(expr, answer, wrt)
     kind = choose_format(fmt, None)

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.function import AppliedUndef
 
-from chainrule.printing import plain
 from chainrule.derivation.model import Derivation, Rule
+from chainrule.printing import plain
 
 #: A tree with more nodes than this is cut, with a last line saying so.
 MAX_NODES = 200

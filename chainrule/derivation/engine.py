@@ -15,16 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TypeAlias
 
 import sympy
-from sympy.core.function import Application, AppliedUndef
-from sympy.core.numbers import _illegal
-from sympy.core.sorting import _nodes, default_sort_key, ordered
+from sympy.core.function import AppliedUndef
 
 from chainrule.derivation import rules
+from chainrule.derivation.model import Binding, Derivation, Rule, Step
+from chainrule.derivation.simplify import bounded_simplify
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.printing import plain
 from chainrule.recursion import deep_recursion
-from chainrule.derivation.simplify import bounded_simplify
-from chainrule.derivation.model import Binding, Derivation, Rule, Step
 
 DEFAULT_NAMES = ("u", "v", "w")
 MAX_ORDER = 20
@@ -198,8 +196,8 @@ class _Engine:
         step = self._where_rule(expr, wrt)
         if step is not None:
             return step
-        for rule in rules.RULES:
-            step = rule(expr, wrt, self)
+        for matcher in rules.MATCHERS:
+            step = matcher(expr, wrt, self)
             if step is not None:
                 return step
         raise UnsupportedError(f"no rule differentiates {plain(expr)}")  # pragma: no cover
@@ -217,21 +215,16 @@ class _Engine:
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)
-        factors = [
-            _substitute(step.result, [(name, inner)])
-            for step, name, (inner, _) in zip(outer_steps, link_names, links)
-        ]
         bindings: list[Binding] = []
         for j in reversed(range(len(links))):
             inner = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
             bindings.append((link_names[j], inner))
-        return Step(
-            rule=Rule.CHAIN,
-            expr=expr,
-            wrt=wrt,
-            result=sympy.Mul(*factors, inner_step.result),
-            text=_chain_text(expr, bindings),
-            substeps=(*outer_steps, inner_step),
+        return rules.combined(
+            Rule.CHAIN,
+            expr,
+            wrt,
+            _chain_text(expr, bindings),
+            (*outer_steps, inner_step),
             bindings=tuple(bindings),
         )
 
@@ -243,29 +236,20 @@ class _Engine:
             return None
         names = {i: self._name_for(expr.args[i]) for i in dependent}
         outer = expr.func(*(names.get(i, a) for i, a in enumerate(expr.args)))
-        back = [(names[i], expr.args[i]) for i in dependent]  # names are fresh: order is safe
         substeps: list[Step] = []
-        terms = []
         for i in dependent:
-            partial = self.derive(outer, names[i])
-            inner = self.derive(expr.args[i], wrt)
-            substeps += [partial, inner]
-            terms.append(partial.result.subs(back) * inner.result)
-        bindings = tuple((names[i], expr.args[i]) for i in dependent)
+            substeps += [self.derive(outer, names[i]), self.derive(expr.args[i], wrt)]
         fname = outer.func.__name__ if isinstance(outer, AppliedUndef) else "F"
         pieces = " + ".join(f"{fname}_{names[i]}*d{names[i]}/d{wrt}" for i in dependent)
-        return Step(
-            rule=Rule.MULTIVARIABLE_CHAIN,
-            expr=expr,
-            wrt=wrt,
-            result=sympy.Add(*terms),
-            text=(
-                f"Multivariable chain rule: {len(dependent)} arguments of {plain(outer)} depend on {wrt}, "
-                f"so d/d{wrt} = {pieces}, where {fname}_{names[dependent[0]]} is the partial derivative "
-                f"by {names[dependent[0]]}, the other arguments held fixed."
-            ),
-            substeps=tuple(substeps),
-            bindings=bindings,
+        return rules.combined(
+            Rule.MULTIVARIABLE_CHAIN,
+            expr,
+            wrt,
+            f"Multivariable chain rule: {len(dependent)} arguments of {plain(outer)} depend on {wrt}, "
+            f"so d/d{wrt} = {pieces}, where {fname}_{names[dependent[0]]} is the partial derivative "
+            f"by {names[dependent[0]]}, the other arguments held fixed.",
+            tuple(substeps),
+            bindings=tuple((names[i], expr.args[i]) for i in dependent),
         )
 
     # -- orders and where ----------------------------------------------------
@@ -300,36 +284,29 @@ class _Engine:
         if not via:
             return None
         substeps: list[Step] = []
-        terms = []
-        resolve = _resolver(self._where)
         for name in via:
             with self._holding():
-                partial = self.derive(expr, name)
-            inner = self.derive(self._where[name], wrt)
-            substeps += [partial, inner]
-            terms.append(resolve(partial.result) * resolve(inner.result))
+                substeps.append(self.derive(expr, name))
+            substeps.append(self.derive(self._where[name], wrt))
         if wrt in expr.free_symbols:
             with self._holding():
                 direct = self.derive(expr, wrt)
             held = tuple(s for s in self._where if s in expr.free_symbols)
             substeps.append(dataclasses.replace(direct, held=held))
-            terms.append(resolve(direct.result))
         pieces = [f"f_{s}*d{s}/d{wrt}" for s in via]
         if wrt in expr.free_symbols:
             pieces.append(f"f_{wrt}")
-        return Step(
-            rule=Rule.MULTIVARIABLE_CHAIN,
-            expr=expr,
-            wrt=wrt,
-            result=sympy.Add(*terms),
-            text=(
-                f"Multivariable chain rule: f = {plain(expr)} depends on {wrt} through "
-                f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}, "
-                f"where f_{via[0]} is the partial derivative of f by {via[0]}, "
-                "the other variables held fixed."
-            ),
-            substeps=tuple(substeps),
+        return rules.combined(
+            Rule.MULTIVARIABLE_CHAIN,
+            expr,
+            wrt,
+            f"Multivariable chain rule: f = {plain(expr)} depends on {wrt} through "
+            f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}, "
+            f"where f_{via[0]} is the partial derivative of f by {via[0]}, "
+            "the other variables held fixed.",
+            tuple(substeps),
             bindings=tuple((s, self._where[s]) for s in via),
+            where=self._where,
         )
 
     @contextlib.contextmanager
@@ -395,73 +372,6 @@ def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
         f"Chain rule through {len(bindings) + 1} links with {defs}: differentiate each link "
         f"by its own variable, from the outside in (d/d{outer_name} first), and multiply."
     )
-
-
-def _resolver(where: Mapping[sympy.Symbol, sympy.Expr]) -> Callable[[sympy.Expr], sympy.Expr]:
-    """Substitute the where-definitions until no defined name is left."""
-
-    # The order in which ``expr.subs(where)`` takes a dict's pairs (see ``Basic.subs``).
-    names = list(ordered(where, default=False, keys=(lambda s: -_nodes(s), default_sort_key)))
-    pairs = [(name, where[name]) for name in names if where[name] != name]
-    fast = all(_plain_subs(value) and value not in _illegal for _, value in pairs)
-
-    def resolve(expr: sympy.Expr) -> sympy.Expr:
-        for _ in range(len(where) + 1):
-            if not (expr.free_symbols & where.keys()):
-                return expr
-            if fast:
-                expr = _substitute(expr, pairs)
-            else:
-                expr = expr.subs(where)
-        return expr
-
-    return resolve
-
-
-#: ``_eval_subs`` methods that, when the old expression is a Symbol, only fall back to
-#: replacing it in the arguments and rebuilding (evaluated) -- what ``xreplace`` does.
-_SUBS_LIKE_XREPLACE = frozenset(
-    {
-        sympy.Basic._eval_subs,
-        Application._eval_subs,  # acts only when a function itself is replaced
-        sympy.exp._eval_subs,  # acts only when old is a power, exp or E
-        sympy.Pow._eval_subs,  # old == base gives new**exp, as rebuilding does
-        sympy.Add._eval_subs,  # acts only when old is a sum (or oo)
-        sympy.Mul._eval_subs,  # acts only when old is a product
-    }
-)
-
-
-def _plain_subs(expr: sympy.Basic) -> bool:
-    """True when ``expr.subs(symbol, new)`` is exactly ``expr.xreplace({symbol: new})``."""
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if node.is_Atom:
-            continue
-        if type(node)._eval_subs not in _SUBS_LIKE_XREPLACE:
-            return False
-        stack.extend(node.args)
-    return True
-
-
-def _substitute(expr: sympy.Expr, pairs: Sequence[tuple[sympy.Symbol, sympy.Expr]]) -> sympy.Expr:
-    """``expr.subs(pairs)`` (symbols replaced one pair after the other), the same result, faster.
-
-    ``subs`` compares every subtree it passes with the old expression structurally
-    (``_aresame``), which is quadratic on deep trees. For a symbol in a tree of
-    ordinary operations and functions, ``subs`` only replaces it in the arguments
-    and rebuilds, as ``xreplace`` does in linear time; anything else (a
-    ``Derivative``, a ``Subs``, ``cot``'s own rule) goes through ``subs`` itself.
-    """
-    for old, new in pairs:
-        if old not in expr.free_symbols:
-            continue  # subs would return expr unchanged
-        if _plain_subs(expr) and not callable(new):
-            expr = expr.xreplace({old: new})
-        else:
-            expr = expr.subs(old, new)
-    return expr
 
 
 def _plain_free_symbols(cls: type) -> bool:

@@ -1,158 +1,38 @@
-"""The table of elementary derivatives, one entry per function.
+"""The rules of differentiation: when each applies, and how its parts combine.
 
-Each entry states its rule in both notations and gives the derivative of the
-function at a bare variable ``u``; the engine (``engine.py``) applies an entry
-when the argument is the variable itself and the chain rule otherwise.
+A rule is a ``Rule`` member (``model.py``: its name and title) and a
+``RuleSpec`` here: the matcher that tries it on an expression, and, for a
+rule built from other steps, how their results combine into its own
+(``d/dx (f g) = f' g + f g'``). The engine computes every result with these
+combinations, and mistake diagnosis (``homework/mistakes.py``) perturbs the
+same ones, so the two cannot drift. What a function's derivative is comes
+from the vocabulary (``chainrule/vocabulary.py``), not from here.
 
-How to add a rule for a new function: add one ``Entry`` to ``TABLE`` (the
-function's class, the rule name from ``steps.Rule``, its derivative as a
-function of the argument, and the statement shown to readers). A function
-missing here is still differentiated, by the ``known`` rule, with SymPy's own
-``fdiff``.
+How to add a rule: a ``Rule`` member with its title, a matcher
+``(expr, wrt, ctx) -> Step | None`` returning ``None`` where it does not
+apply (placed in ``MATCHERS``, which the engine tries in order), and one
+``RuleSpec`` in ``SPECS`` with its ``combine`` when its result is built from
+substeps. How each rule
+arranges its substeps and bindings is documented in ``model.py``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 import sympy
-from sympy import (
-    Abs,
-    Heaviside,
-    acos,
-    acosh,
-    acot,
-    acoth,
-    acsc,
-    acsch,
-    asec,
-    asech,
-    asin,
-    asinh,
-    atan,
-    atanh,
-    cos,
-    cosh,
-    cot,
-    coth,
-    csc,
-    csch,
-    exp,
-    log,
-    sec,
-    sech,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    tan,
-    tanh,
-)
 from sympy.core.function import AppliedUndef
 
-from chainrule.functions import relu, sigmoid
-from chainrule.printing import plain
+from chainrule import vocabulary
+from chainrule.derivation.bindings import full_values, put_back, resolver
 from chainrule.derivation.model import Rule, Step
+from chainrule.printing import plain
 
-
-@dataclass(frozen=True, kw_only=True)
-class Entry:
-    """One line of the table: ``d/du func(u) = derivative(u)``.
-
-    ``statement`` is the rule as a textbook writes it, in ASCII.
-    """
-
-    func: type[sympy.Basic]
-    rule: Rule
-    derivative: Callable[[sympy.Expr], sympy.Expr]
-    statement: str
-
-
-def _entry(
-    func: type[sympy.Basic], rule: Rule, derivative: Callable[[sympy.Expr], sympy.Expr], statement: str
-) -> Entry:
-    return Entry(func=func, rule=rule, derivative=derivative, statement=statement)
-
-
-TABLE: dict[type[sympy.Basic], Entry] = {
-    e.func: e
-    for e in (
-        _entry(exp, Rule.EXP, lambda u: exp(u), "d/du e^u = e^u"),
-        _entry(log, Rule.LOG, lambda u: 1 / u, "d/du ln(u) = 1/u"),
-        _entry(sin, Rule.TRIG, lambda u: cos(u), "d/du sin(u) = cos(u)"),
-        _entry(cos, Rule.TRIG, lambda u: -sin(u), "d/du cos(u) = -sin(u)"),
-        _entry(tan, Rule.TRIG, lambda u: sec(u) ** 2, "d/du tan(u) = sec(u)^2"),
-        _entry(sec, Rule.TRIG, lambda u: sec(u) * tan(u), "d/du sec(u) = sec(u) tan(u)"),
-        _entry(csc, Rule.TRIG, lambda u: -csc(u) * cot(u), "d/du csc(u) = -csc(u) cot(u)"),
-        _entry(cot, Rule.TRIG, lambda u: -(csc(u) ** 2), "d/du cot(u) = -csc(u)^2"),
-        _entry(asin, Rule.INVERSE_TRIG, lambda u: 1 / sqrt(1 - u**2), "d/du asin(u) = 1/sqrt(1 - u^2)"),
-        _entry(acos, Rule.INVERSE_TRIG, lambda u: -1 / sqrt(1 - u**2), "d/du acos(u) = -1/sqrt(1 - u^2)"),
-        _entry(atan, Rule.INVERSE_TRIG, lambda u: 1 / (1 + u**2), "d/du atan(u) = 1/(1 + u^2)"),
-        _entry(acot, Rule.INVERSE_TRIG, lambda u: -1 / (1 + u**2), "d/du acot(u) = -1/(1 + u^2)"),
-        _entry(
-            asec,
-            Rule.INVERSE_TRIG,
-            lambda u: 1 / (Abs(u) * sqrt(u**2 - 1)),
-            "d/du asec(u) = 1/(|u| sqrt(u^2 - 1))",
-        ),
-        _entry(
-            acsc,
-            Rule.INVERSE_TRIG,
-            lambda u: -1 / (Abs(u) * sqrt(u**2 - 1)),
-            "d/du acsc(u) = -1/(|u| sqrt(u^2 - 1))",
-        ),
-        _entry(sinh, Rule.HYPERBOLIC, lambda u: cosh(u), "d/du sinh(u) = cosh(u)"),
-        _entry(cosh, Rule.HYPERBOLIC, lambda u: sinh(u), "d/du cosh(u) = sinh(u)"),
-        _entry(tanh, Rule.HYPERBOLIC, lambda u: 1 - tanh(u) ** 2, "d/du tanh(u) = 1 - tanh(u)^2"),
-        _entry(coth, Rule.HYPERBOLIC, lambda u: 1 - coth(u) ** 2, "d/du coth(u) = 1 - coth(u)^2"),
-        _entry(sech, Rule.HYPERBOLIC, lambda u: -sech(u) * tanh(u), "d/du sech(u) = -sech(u) tanh(u)"),
-        _entry(csch, Rule.HYPERBOLIC, lambda u: -csch(u) * coth(u), "d/du csch(u) = -csch(u) coth(u)"),
-        _entry(
-            asinh, Rule.INVERSE_HYPERBOLIC, lambda u: 1 / sqrt(u**2 + 1), "d/du asinh(u) = 1/sqrt(u^2 + 1)"
-        ),
-        _entry(
-            acosh, Rule.INVERSE_HYPERBOLIC, lambda u: 1 / sqrt(u**2 - 1), "d/du acosh(u) = 1/sqrt(u^2 - 1)"
-        ),
-        _entry(atanh, Rule.INVERSE_HYPERBOLIC, lambda u: 1 / (1 - u**2), "d/du atanh(u) = 1/(1 - u^2)"),
-        _entry(acoth, Rule.INVERSE_HYPERBOLIC, lambda u: 1 / (1 - u**2), "d/du acoth(u) = 1/(1 - u^2)"),
-        _entry(
-            asech,
-            Rule.INVERSE_HYPERBOLIC,
-            lambda u: -1 / (u * sqrt(1 - u**2)),
-            "d/du asech(u) = -1/(u sqrt(1 - u^2))",
-        ),
-        _entry(
-            acsch,
-            Rule.INVERSE_HYPERBOLIC,
-            lambda u: -1 / (Abs(u) * sqrt(1 + u**2)),
-            "d/du acsch(u) = -1/(|u| sqrt(1 + u^2))",
-        ),
-        _entry(Abs, Rule.ABS, lambda u: sign(u), "d/du |u| = u/|u| = sign(u)"),
-        _entry(
-            sigmoid,
-            Rule.SIGMOID,
-            lambda u: sigmoid(u) * (1 - sigmoid(u)),
-            "d/du sigmoid(u) = sigmoid(u) (1 - sigmoid(u))",
-        ),
-        _entry(
-            relu, Rule.RELU, lambda u: Heaviside(u, 0), "d/du relu(u) = H(u), 1 for u > 0 and 0 for u < 0"
-        ),
-    )
-}
-
-
-def lookup(func: type[sympy.Basic]) -> Entry | None:
-    """The table entry for a function class, or ``None`` when it has none."""
-    return TABLE.get(func)
-
-
-# ---------------------------------------------------------------------------
-# The rules. Each is one small function: given an expression and the variable,
-# it returns a Step, or None when it does not apply. The engine tries them in
-# the order of ``RULES`` and gives them a ``Context`` to derive sub-expressions.
-# ---------------------------------------------------------------------------
+Values = tuple[sympy.Expr, ...]
+Where = Mapping[sympy.Symbol, sympy.Expr]
 
 
 class Context(Protocol):
@@ -165,6 +45,114 @@ class Context(Protocol):
     def chain(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
+
+
+Matcher = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
+Combine = Callable[[Step, Values, Where], "sympy.Expr | None"]
+
+
+# ---------------------------------------------------------------------------
+# How results combine. ``values`` are the substeps' results in order (a
+# mistake diagnosis passes wrong ones); ``where`` the definitions in scope.
+
+
+def cofactor(expr: sympy.Expr, part: sympy.Expr) -> sympy.Expr:
+    """The factors of the product ``expr`` that are not factors of ``part``: ``c`` in ``c*f``."""
+    remaining = list(part.args) if isinstance(part, sympy.Mul) else [part]
+    kept = []
+    for factor in expr.args:
+        if factor in remaining:
+            remaining.remove(factor)
+        else:
+            kept.append(factor)
+    if remaining:  # SymPy rewrote the part when it was built alone: divide instead
+        return expr / part
+    return sympy.Mul(*kept)
+
+
+def _combine_sum(step: Step, values: Values, where: Where) -> sympy.Expr:
+    return sympy.Add(*values)
+
+
+def _combine_constant_multiple(step: Step, values: Values, where: Where) -> sympy.Expr:
+    return cofactor(step.expr, step.substeps[0].expr) * values[0]
+
+
+def _combine_product(step: Step, values: Values, where: Where) -> sympy.Expr:
+    factors = [sub.expr for sub in step.substeps]
+    return sympy.Add(
+        *(
+            sympy.Mul(*(values[i] if j == i else f for j, f in enumerate(factors)))
+            for i in range(len(factors))
+        )
+    )
+
+
+def _combine_quotient(step: Step, values: Values, where: Where) -> sympy.Expr:
+    num, den = step.substeps[0].expr, step.substeps[1].expr
+    dnum, dden = values
+    return (dnum * den - num * dden) / den**2
+
+
+def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
+    """A chain's outer links' derivatives, each with its link name put back (``cos(x**2)``)."""
+    full = full_values(step.bindings)
+    return [put_back(value, {sub.wrt: full[sub.wrt]}) for sub, value in zip(step.substeps, values[:-1])]
+
+
+def _combine_chain(step: Step, values: Values, where: Where) -> sympy.Expr:
+    return sympy.Mul(*chain_factors(step, values), values[-1])
+
+
+def _combine_general_power(step: Step, values: Values, where: Where) -> sympy.Expr:
+    return step.expr * values[0]
+
+
+def _combine_multivariable(step: Step, values: Values, where: Where) -> sympy.Expr:
+    """One term per (partial, inner derivative) pair, and a direct term when there is one.
+
+    Through ``where`` (the user's definitions) every term is put back in terms of
+    the variables; for a function of several arguments, the argument names are.
+    """
+    through_where = bool(step.bindings) and all(name in where for name, _ in step.bindings)
+    back = resolver(where) if through_where else (lambda e: put_back(e, dict(step.bindings)))
+    terms = [back(values[i]) * back(values[i + 1]) for i in range(0, len(values) - 1, 2)]
+    if len(values) % 2:
+        terms.append(back(values[-1]))
+    return sympy.Add(*terms)
+
+
+def combined(
+    rule: Rule,
+    expr: sympy.Expr,
+    wrt: sympy.Symbol,
+    text: str,
+    substeps: tuple[Step, ...],
+    *,
+    bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = (),
+    where: Where | None = None,
+) -> Step:
+    """A step whose result is its rule's combination of its substeps' results."""
+    step = Step(rule=rule, expr=expr, wrt=wrt, result=sympy.S.Zero, text=text, substeps=substeps,
+                bindings=bindings)
+    result = SPECS[rule].combine(step, tuple(s.result for s in substeps), where or {})  # type: ignore[misc]
+    return dataclasses.replace(step, result=result)
+
+
+def combine(step: Step, values: Values, where: Where | None = None) -> sympy.Expr | None:
+    """``step``'s result rebuilt from its substeps' results ``values``; ``None`` if it cannot be."""
+    if not step.substeps:
+        return step.result
+    spec = SPECS.get(step.rule)
+    if spec is None or spec.combine is None:
+        return None
+    return spec.combine(step, values, where or {})
+
+
+# ---------------------------------------------------------------------------
+# The matchers. Each is one small function: given an expression and the variable,
+# it returns a Step, or None when it does not apply. The engine tries them in
+# the order of ``MATCHERS`` and gives them a ``Context`` to derive sub-expressions.
 
 
 def _step(
@@ -200,13 +188,12 @@ def sum_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
     if not isinstance(expr, sympy.Add):
         return None
     subs = tuple(ctx.derive(term, wrt) for term in expr.args)
-    return _step(
+    return combined(
         Rule.SUM,
         expr,
         wrt,
-        sympy.Add(*(s.result for s in subs)),
         f"Sum rule: differentiate each of the {len(subs)} terms separately and add the results.",
-        substeps=subs,
+        subs,
     )
 
 
@@ -230,14 +217,13 @@ def log_base_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
         return None
     base = const.base.args[0]
     sub = ctx.derive(rest, wrt)
-    return _step(
+    return combined(
         Rule.LOG_BASE,
         expr,
         wrt,
-        sub.result / sympy.log(base),
         f"Change of base: log_{plain(base)}(u) = ln(u)/ln({plain(base)}), "
         f"so differentiate ln({plain(rest.args[0])}) and divide by ln({plain(base)}).",
-        substeps=(sub,),
+        (sub,),
     )
 
 
@@ -249,13 +235,12 @@ def constant_multiple_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) ->
     if const == 1:
         return None
     sub = ctx.derive(rest, wrt)
-    return _step(
+    return combined(
         Rule.CONSTANT_MULTIPLE,
         expr,
         wrt,
-        const * sub.result,
         f"Constant multiple rule: d/d{wrt} (c f) = c df/d{wrt} with c = {plain(const)}.",
-        substeps=(sub,),
+        (sub,),
     )
 
 
@@ -282,14 +267,12 @@ def quotient_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
     if den == 1 or not ctx.depends(num, wrt) or not ctx.depends(den, wrt):
         return None
     dnum, dden = ctx.derive(num, wrt), ctx.derive(den, wrt)
-    result = (dnum.result * den - num * dden.result) / den**2
-    return _step(
+    return combined(
         Rule.QUOTIENT,
         expr,
         wrt,
-        result,
         f"Quotient rule: (f/g)' = (f' g - f g')/g^2 with f = {plain(num)} and g = {plain(den)}.",
-        substeps=(dnum, dden),
+        (dnum, dden),
     )
 
 
@@ -299,10 +282,6 @@ def product_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | No
         return None
     factors = expr.args
     subs = tuple(ctx.derive(f, wrt) for f in factors)
-    terms = [
-        sympy.Mul(*(sub.result if j == i else f for j, (f, sub) in enumerate(zip(factors, subs))))
-        for i in range(len(factors))
-    ]
     if len(factors) == 2:
         text = f"Product rule: (f g)' = f' g + f g' with f = {plain(factors[0])} and g = {plain(factors[1])}."
     else:
@@ -310,7 +289,7 @@ def product_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | No
             f"Product rule for {len(factors)} factors: differentiate one factor at a time, "
             "keep the others, and add the results."
         )
-    return _step(Rule.PRODUCT, expr, wrt, sympy.Add(*terms), text, substeps=subs)
+    return combined(Rule.PRODUCT, expr, wrt, text, subs)
 
 
 def power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
@@ -349,24 +328,23 @@ def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Ste
     if not (ctx.depends(f, wrt) and ctx.depends(g, wrt)):
         return None
     sub = ctx.derive(g * sympy.log(f), wrt)
-    return _step(
+    return combined(
         Rule.GENERAL_POWER,
         expr,
         wrt,
-        expr * sub.result,
         f"Logarithmic differentiation: {plain(expr)} = e^({plain(g * sympy.log(f))}), "
         f"so its derivative is {plain(expr)} times the derivative of {plain(g * sympy.log(f))}.",
-        substeps=(sub,),
+        (sub,),
     )
 
 
 def table_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """A function of the bare variable with an entry in ``TABLE``: ``d/dx sin(x) = cos(x)``."""
-    entry = TABLE.get(type(expr))
-    if entry is None or len(expr.args) != 1 or expr.args[0] != wrt:
+    """A function of the bare variable with a derivative in the vocabulary: ``d/dx sin(x) = cos(x)``."""
+    entry = vocabulary.by_class(type(expr))
+    if entry is None or entry.derivative is None or len(expr.args) != 1 or expr.args[0] != wrt:
         return None
     where = "" if wrt.name == "u" else f", here with u = {wrt}"
-    return _step(entry.rule, expr, wrt, entry.derivative(wrt), f"{entry.statement}{where}.")
+    return _step(Rule(entry.family), expr, wrt, entry.derivative(wrt), f"{entry.statement}{where}.")
 
 
 def _dependent_args(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> list[int]:
@@ -468,9 +446,74 @@ def fallback_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
     )
 
 
-RuleFunction = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
 
-RULES: tuple[RuleFunction, ...] = (
+
+# ---------------------------------------------------------------------------
+# The specs.
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleSpec:
+    """One rule: how a step of it is built, and how its parts combine.
+
+    Args:
+        rule: the rule.
+        combine: the result from the substeps' results; ``None`` for a leaf, or
+            a rule whose result is not a combination (``higher_order``).
+        family: the kind of rule, for views that group them (``structure``,
+            ``chain``, ``table``, ``partial``, ``power``, ``simplify``).
+        example: an exercise whose derivation shows the rule.
+    """
+
+    rule: Rule
+    combine: Combine | None = None
+    family: str = "table"
+    example: str = ""
+
+
+SPECS: dict[Rule, RuleSpec] = {
+    spec.rule: spec
+    for spec in (
+        RuleSpec(rule=Rule.CONSTANT, family="table", example="x + 5"),
+        RuleSpec(rule=Rule.VARIABLE, family="table", example="x + 5"),
+        RuleSpec(rule=Rule.SUM, combine=_combine_sum, family="structure",
+                 example="x**3 - 2*x"),
+        RuleSpec(rule=Rule.LOG_BASE, combine=_combine_constant_multiple,
+                 family="structure", example="log(x, 2)"),
+        RuleSpec(rule=Rule.CONSTANT_MULTIPLE,
+                 combine=_combine_constant_multiple, family="structure", example="5*sin(x)"),
+        RuleSpec(rule=Rule.QUOTIENT, combine=_combine_quotient,
+                 family="product", example="sin(x)/x"),
+        RuleSpec(rule=Rule.PRODUCT, combine=_combine_product,
+                 family="product", example="x*exp(x)"),
+        RuleSpec(rule=Rule.POWER, family="table", example="x**3"),
+        RuleSpec(rule=Rule.EXPONENTIAL_BASE, family="table",
+                 example="2**x"),
+        RuleSpec(rule=Rule.GENERAL_POWER, combine=_combine_general_power,
+                 family="power", example="x**x"),
+        RuleSpec(rule=Rule.EXP, example="exp(x)"),
+        RuleSpec(rule=Rule.LOG, example="log(x)"),
+        RuleSpec(rule=Rule.TRIG, example="sin(x)"),
+        RuleSpec(rule=Rule.INVERSE_TRIG, example="atan(x)"),
+        RuleSpec(rule=Rule.HYPERBOLIC, example="tanh(x)"),
+        RuleSpec(rule=Rule.INVERSE_HYPERBOLIC, example="asinh(x)"),
+        RuleSpec(rule=Rule.ABS, example="Abs(x)"),
+        RuleSpec(rule=Rule.SIGMOID, example="sigmoid(x)"),
+        RuleSpec(rule=Rule.RELU, example="relu(x)"),
+        RuleSpec(rule=Rule.UNDEFINED_FUNCTION, example="f(x)"),
+        RuleSpec(rule=Rule.PARTIAL, family="partial", example="f(x, y)"),
+        RuleSpec(rule=Rule.MAX_MIN, example="Max(x, 0)"),
+        RuleSpec(rule=Rule.KNOWN, example="erf(x)"),
+        RuleSpec(rule=Rule.CHAIN, combine=_combine_chain, family="chain",
+                 example="sin(x**2)"),
+        RuleSpec(rule=Rule.MULTIVARIABLE_CHAIN,
+                 combine=_combine_multivariable, family="chain", example="f(x, x**2)"),
+        RuleSpec(rule=Rule.HIGHER_ORDER, family="power", example="exp(2*x)"),
+        RuleSpec(rule=Rule.SIMPLIFY, family="simplify", example="x*exp(x)"),
+    )
+}
+
+MATCHERS: tuple[Matcher, ...] = (
     constant_rule,
     variable_rule,
     sum_rule,
@@ -489,4 +532,5 @@ RULES: tuple[RuleFunction, ...] = (
     several_arguments_rule,
     fallback_rule,
 )
-"""The rules in the order the engine tries them; the first that applies wins."""
+"""The matchers in the order the engine tries them; the first that applies wins. A matcher
+may give more than one rule (``table_rule`` gives ``trig``, ``exp``, ...)."""

@@ -30,9 +30,11 @@ import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.derivation.bindings import resolver
+from chainrule.derivation.model import Derivation, Step
 from chainrule.errors import VerificationError
 from chainrule.printing import plain
-from chainrule.derivation.model import Derivation, Step
+from chainrule.recursion import deep_recursion
 
 POINTS = 3
 ATTEMPTS = 90
@@ -44,8 +46,6 @@ SYMBOLIC_MAX_DEPTH = 6
 
 def verify_derivation(derivation: Derivation) -> None:
     """Check every step of ``derivation``; raise ``VerificationError`` on the first false one."""
-    from chainrule.derivation.engine import deep_recursion
-
     with deep_recursion():
         _verify_all(derivation)
 
@@ -115,7 +115,8 @@ def verify_step(step: Step, bindings: Mapping[sympy.Symbol, sympy.Expr] | None =
     bindings = dict(bindings or {})
     expr, result = step.expr, step.result
     if step.wrt not in bindings:
-        expr, result = _resolve(expr, bindings), _resolve(result, bindings)
+        resolve_all = resolver(bindings)
+        expr, result = resolve_all(expr), resolve_all(result)
     expr, result = _exact(_concrete(expr)), _exact(_concrete(result))
     expected = _symbolic_derivative(expr, step.wrt, step.order)
     if expected is not None:
@@ -198,14 +199,6 @@ def _compare(
         point, want, have = differ[0]
         return Comparison(checked=0, difference=point, expected_value=want, got_value=have)
     return Comparison(checked=checked)
-
-
-def _resolve(expr: sympy.Expr, bindings: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Expr:
-    for _ in range(len(bindings) + 1):
-        if not (expr.free_symbols & bindings.keys()):
-            break
-        expr = expr.subs(list(bindings.items()))
-    return expr
 
 
 def _seed(step: Step) -> int:

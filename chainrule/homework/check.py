@@ -29,11 +29,11 @@ from typing import Any
 import mpmath
 import sympy
 
+from chainrule.derivation.model import Binding, Derivation, Step
+from chainrule.derivation.verify import compare
 from chainrule.errors import UsageError
 from chainrule.homework.mistakes import Found, candidates, d_dx, step_label
 from chainrule.printing import plain
-from chainrule.derivation.model import Binding, Derivation, Step
-from chainrule.derivation.verify import compare
 
 SCHEMA = "chainrule/check@1"
 

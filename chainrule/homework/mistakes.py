@@ -28,8 +28,11 @@ from dataclasses import dataclass
 
 import sympy
 
-from chainrule.printing import plain
+from chainrule.derivation import rules
+from chainrule.derivation.bindings import full_values
 from chainrule.derivation.model import Rule, Step
+from chainrule.derivation.rules import chain_factors, combine
+from chainrule.printing import plain
 
 Values = tuple[sympy.Expr, ...]
 Path = tuple[int, ...]
@@ -52,90 +55,6 @@ def d_dx(expr: sympy.Expr, wrt: sympy.Symbol) -> str:
 
 
 # ---------------------------------------------------------------------------
-# How each rule combines its substeps' results (the correct way). Propagating a
-# mistake up the tree recomputes the ancestors with these.
-
-
-def _resolved_links(step: Step) -> dict[sympy.Symbol, sympy.Expr]:
-    """A chain's link names as expressions of the variable: ``{u: x**2, v: sin(x**2)}``."""
-    full: dict[sympy.Symbol, sympy.Expr] = {}
-    for name, inner in step.bindings:  # innermost first, each in terms of the previous name
-        full[name] = inner.xreplace(full)
-    return full
-
-
-def _chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
-    """The outer links' derivatives, each with its link name replaced by its inner function."""
-    full = _resolved_links(step)
-    return [value.subs(sub.wrt, full[sub.wrt]) for sub, value in zip(step.substeps[:-1], values[:-1])]
-
-
-def _constant_factor(step: Step) -> sympy.Expr:
-    return sympy.Mul(*(f for f in step.expr.args if step.wrt not in f.free_symbols))
-
-
-def _combine_sum(step: Step, values: Values) -> sympy.Expr:
-    return sympy.Add(*values)
-
-
-def _combine_constant_multiple(step: Step, values: Values) -> sympy.Expr:
-    return _constant_factor(step) * values[0]
-
-
-def _combine_product(step: Step, values: Values) -> sympy.Expr:
-    factors = [sub.expr for sub in step.substeps]
-    return sympy.Add(
-        *(
-            sympy.Mul(*(values[i] if j == i else f for j, f in enumerate(factors)))
-            for i in range(len(factors))
-        )
-    )
-
-
-def _combine_quotient(step: Step, values: Values) -> sympy.Expr:
-    num, den = step.substeps[0].expr, step.substeps[1].expr
-    dnum, dden = values
-    return (dnum * den - num * dden) / den**2
-
-
-def _combine_chain(step: Step, values: Values) -> sympy.Expr:
-    return sympy.Mul(*_chain_factors(step, values), values[-1])
-
-
-def _combine_general_power(step: Step, values: Values) -> sympy.Expr:
-    return step.expr * values[0]
-
-
-def _combine_multivariable(step: Step, values: Values) -> sympy.Expr | None:
-    if len(values) % 2:
-        return None  # a direct term through ``where``: not rebuilt here
-    back = list(step.bindings)
-    return sympy.Add(*(values[i].subs(back) * values[i + 1] for i in range(0, len(values), 2)))
-
-
-COMBINE: dict[Rule, Callable[[Step, Values], sympy.Expr | None]] = {
-    Rule.SUM: _combine_sum,
-    Rule.CONSTANT_MULTIPLE: _combine_constant_multiple,
-    Rule.LOG_BASE: _combine_constant_multiple,
-    Rule.PRODUCT: _combine_product,
-    Rule.QUOTIENT: _combine_quotient,
-    Rule.CHAIN: _combine_chain,
-    Rule.GENERAL_POWER: _combine_general_power,
-    Rule.MULTIVARIABLE_CHAIN: _combine_multivariable,
-}
-"""Rules whose result is built from their substeps'; every other rule is a leaf.
-A step with substeps whose rule is missing here (``higher_order``) is not looked into."""
-
-
-def combine(step: Step, values: Values) -> sympy.Expr | None:
-    """``step``'s result rebuilt from its substeps' results ``values``; ``None`` if it cannot be."""
-    if not step.substeps:
-        return step.result
-    rule = COMBINE.get(step.rule)
-    return rule(step, values) if rule is not None else None
-
-
-# ---------------------------------------------------------------------------
 # The mistakes. Each is one small function: given a step and its substeps'
 # results, the wrong results a student would write for that step (none when
 # the mistake does not apply).
@@ -145,7 +64,7 @@ def chain_without_inner(step: Step, values: Values) -> tuple[Wrong, ...]:
     """``d/dx g(h(x)) -> g'(h(x))``: the outer derivative alone, ``h'(x)`` forgotten."""
     if step.rule is not Rule.CHAIN:
         return ()
-    factors = _chain_factors(step, values)
+    factors = chain_factors(step, values)
     name, inner = step.bindings[0]
     innermost = f"{plain(inner)} (its derivative is {plain(values[-1])})"
     wrongs = [
@@ -155,7 +74,7 @@ def chain_without_inner(step: Step, values: Values) -> tuple[Wrong, ...]:
             + (
                 f"{innermost}"
                 if len(factors) == 1
-                else f"{plain(_resolved_links(step)[step.substeps[0].wrt])} as a factor"
+                else f"{plain(full_values(step.bindings)[step.substeps[0].wrt])} as a factor"
             )
             + ", which is missing.",
         )
@@ -268,7 +187,7 @@ def _as_power(
     if step.rule is Rule.CHAIN and step.substeps[0].rule is rule:
         # The whole exponential of an inner function taken as a power: f a^(f-1), no f'.
         outer = step.substeps[0]
-        return (wrong(_resolved_links(step)[outer.wrt], base_of(outer.expr)),)
+        return (wrong(full_values(step.bindings)[outer.wrt], base_of(outer.expr)),)
     return ()
 
 
@@ -411,7 +330,7 @@ def searchable_steps(root: Step) -> list[tuple[Path, Step]]:
     while stack:
         path, step = stack.pop()
         out.append((path, step))
-        if step.substeps and step.rule in COMBINE:
+        if step.substeps and rules.SPECS[step.rule].combine is not None:
             for i in reversed(range(len(step.substeps))):
                 stack.append(((*path, i), step.substeps[i]))
     return out

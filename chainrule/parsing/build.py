@@ -28,22 +28,13 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.function import FunctionClass
 
-from chainrule.parsing.names import CONSTANTS, FUNCTIONS
 from chainrule.errors import LimitError, ParseError
+from chainrule.parsing.names import CONSTANTS, function
 
 DEEP = 24
 RISKY = 3
 MAX_FLOAT_EXPONENT = 300  # |log10| of any floating-point number, as with IEEE doubles
 
-_HYPERBOLIC = {"sinh", "cosh", "tanh", "coth", "sech", "csch"}
-_ODD = {"sin", "tan", "cot", "csc", "asin", "atan", "acsc", "sinh", "tanh", "coth", "csch",
-        "asinh", "atanh", "acsch", "erf", "sign"}
-_EVEN = {"cos", "sec", "cosh", "sech", "Abs"}
-# Functions that are real whenever their arguments are real.
-_REAL_ON_REALS = {"sin", "cos", "tan", "sec", "csc", "cot", "atan", "acot", "sinh", "cosh",
-                  "tanh", "sech", "csch", "coth", "asinh", "exp", "Abs", "sign", "erf",
-                  "sigmoid", "relu", "Max", "Min", "atan2", "Heaviside"}
-_POSITIVE_ON_REALS = {"exp", "cosh", "sigmoid"}
 _LOG10_2 = math.log10(2)
 
 
@@ -208,13 +199,14 @@ class Builder:
         metas = [a[1] for a in args]
         if name in ("factorial", "binomial"):
             self._check_combinatorial(name, exprs)
+        entry = function(name)
         all_real = all(m.real for m in metas)
-        real = (name in _REAL_ON_REALS and all_real) or (name == "log" and all(
+        real = (entry.real_on_reals and all_real) or (name == "log" and all(
             m.positive for m in metas))
-        positive = name in _POSITIVE_ON_REALS and all_real
-        risk = int(name in _HYPERBOLIC and not all_real)
+        positive = entry.positive_on_reals and all_real
+        risk = int(entry.hyperbolic and not all_real)
         meta = _combine(metas, real=real, positive=positive, risk=risk)
-        build = FUNCTIONS[name].build
+        build = entry.build
         if name == "log" and len(exprs) == 1:
             build = sympy.log
         if isinstance(build, FunctionClass) and (
@@ -237,11 +229,12 @@ class Builder:
         return expr, Meta(meta.depth, meta.risk, meta.real, False, False)
 
     def _unevaluated(self, name: str, build: FunctionClass, exprs: list[sympy.Expr]) -> sympy.Expr:
-        if len(exprs) == 1 and (name in _ODD or name in _EVEN):
+        parity = function(name).parity
+        if len(exprs) == 1 and parity is not None:
             (arg,) = exprs
             if arg.could_extract_minus_sign():
                 inner = build(-arg, evaluate=False)
-                return -inner if name in _ODD else inner
+                return -inner if parity == "odd" else inner
         return build(*exprs, evaluate=False)
 
     # -- limits ---------------------------------------------------------------

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chainrule.parsing.lexer import _FORBIDDEN, _OPERATORS, _SYMBOL_NAMES, END, NAME, NUM, OP, Token
 from chainrule.errors import LimitError, ParseError
+from chainrule.parsing.lexer import _FORBIDDEN, _OPERATORS, _SYMBOL_NAMES, END, NAME, NUM, OP, Token
 
 _FUNCTIONS = {
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec", "arccsc",

@@ -23,19 +23,19 @@ from dataclasses import dataclass
 
 import sympy
 
+from chainrule.errors import LimitError, ParseError
 from chainrule.parsing.build import Builder, Node, check_result
 from chainrule.parsing.latex import tokenize_latex
 from chainrule.parsing.lexer import END, NAME, NUM, OP, SUP, Token, check_name, tokenize
 from chainrule.parsing.names import (
     CONSTANTS,
-    FUNCTIONS,
-    INVERSES,
     canonical,
+    function,
     glued_call,
+    inverse,
     log_base,
     transposition_of,
 )
-from chainrule.errors import LimitError, ParseError
 from chainrule.recursion import deep_recursion
 
 __all__ = ["parse", "parse_assignment", "parse_symbol"]
@@ -257,8 +257,8 @@ class _Parser:
             return i
         power = None
         if exponent is not None:
-            if exponent == -1 and name in INVERSES:
-                name = INVERSES[name]
+            if exponent == -1 and inverse(name) is not None:
+                name = inverse(name)
             elif exponent >= 1:
                 power = exponent
             else:
@@ -270,7 +270,7 @@ class _Parser:
         if nxt.kind == OP and nxt.value == "(":
             self.push_op(_Op("call", name, col, power=power, base=base))
             return j + 1
-        if FUNCTIONS[name].prefix and _starts_operand(nxt):
+        if function(name).prefix and _starts_operand(nxt):
             self.push_op(_Op("apply", name, col, _APPLY, power=power, base=base))
             return j
         shown = tokens[i].value
@@ -433,10 +433,9 @@ class _Parser:
                     else self.build.constant(op.base) if op.base in CONSTANTS
                     else self.build.symbol(op.base))
             args = [*args, base]
-        spec = FUNCTIONS[op.value]
-        if not spec.min_args <= len(args) <= spec.max_args:
-            counts = (f"{spec.min_args}" if spec.min_args == spec.max_args
-                      else f"{spec.min_args} to {spec.max_args}")
+        fewest, most = function(op.value).arity
+        if not fewest <= len(args) <= most:
+            counts = f"{fewest}" if fewest == most else f"{fewest} to {most}"
             raise self.error(f"{op.value} takes {counts} argument(s), not {len(args)}", op.col)
         result = self.build.call(op.value, args)
         if op.power is not None:

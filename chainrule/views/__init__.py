@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from chainrule.derivation.model import Derivation
 from chainrule.errors import UsageError
 from chainrule.views.base import NOTATIONS, Settings, make_settings, recursion_limit
-from chainrule.derivation.model import Derivation
 
 FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
 

@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 
 import sympy
 
+from chainrule.derivation.model import Binding, Derivation, Step
 from chainrule.errors import UsageError
 from chainrule.recursion import deep_recursion
 from chainrule.views.notation import (
@@ -25,7 +26,6 @@ from chainrule.views.notation import (
     Sum,
     answer_equation,
 )
-from chainrule.derivation.model import Binding, Derivation, Step
 
 NOTATIONS = ("leibniz", "lagrange", "both")
 

@@ -19,9 +19,9 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.text import Text
 
+from chainrule.derivation.model import Derivation
 from chainrule.printing import latex, plain, pretty
 from chainrule.views.base import Settings
-from chainrule.derivation.model import Derivation
 
 SCHEMA = "chainrule/gradient@1"
 

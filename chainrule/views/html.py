@@ -17,10 +17,10 @@ from __future__ import annotations
 from html import escape
 
 from chainrule import __version__
+from chainrule.derivation.model import Derivation
 from chainrule.views.base import NumberedStep, PointValue, Settings, StepRenderer, evaluate_at
 from chainrule.views.mathml import MathMLMathPrinter, math_block
 from chainrule.views.notation import Diff, Equation, PlainMathPrinter
-from chainrule.derivation.model import Derivation
 
 __all__ = ["CSS", "page", "render_html", "render_html_fragment"]
 

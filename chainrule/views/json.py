@@ -14,6 +14,7 @@ from typing import Any
 import sympy
 
 from chainrule.derivation.dependencies import dependency_tree, edges
+from chainrule.derivation.model import Derivation
 from chainrule.printing import latex
 from chainrule.views.base import (
     NumberedStep,
@@ -23,7 +24,6 @@ from chainrule.views.base import (
     recursion_limit,
 )
 from chainrule.views.notation import LatexMathPrinter
-from chainrule.derivation.model import Derivation
 
 SCHEMA = "chainrule/derivation@1"
 

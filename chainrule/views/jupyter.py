@@ -20,9 +20,9 @@ from chainrule.printing import latex as latex_expr
 from chainrule.printing import plain
 
 if TYPE_CHECKING:
-    from chainrule.homework.check import CheckResult
-    from chainrule.graph import Graph
     from chainrule.derivation.model import Derivation
+    from chainrule.graph import Graph
+    from chainrule.homework.check import CheckResult
 
 __all__ = [
     "check_html",

@@ -17,6 +17,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation.dependencies import dependency_tree
+from chainrule.derivation.model import Derivation
 from chainrule.printing import display_form
 from chainrule.views.base import (
     NumberedStep,
@@ -36,7 +37,6 @@ from chainrule.views.notation import (
     Sum,
     exercise,
 )
-from chainrule.derivation.model import Derivation
 
 #: Width budget of one equation line, in estimated characters (see ``latex_width``),
 #: for a 6.5in text column at 10pt with the annotation column beside it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from chainrule.derivation.dependencies import dependency_tree, outline
+from chainrule.derivation.model import Derivation
 from chainrule.views.base import (
     NumberedStep,
     PointValue,
@@ -17,7 +18,6 @@ from chainrule.views.base import (
     held_constant,
 )
 from chainrule.views.notation import Equation, LatexMathPrinter, exercise
-from chainrule.derivation.model import Derivation
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>$|#])")
 

@@ -19,7 +19,7 @@ is a SymPy object printed by SymPy's own printers (through
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -30,8 +30,9 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
-from chainrule.printing import display_form
+from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.model import Derivation, Rule, Step
+from chainrule.printing import display_form
 
 # ---------------------------------------------------------------------------
 # Equation nodes: what is shown, independent of how it is printed.
@@ -131,7 +132,7 @@ class StepNotation:
         links = Product(tuple(Math(s.result) for s in subs))
         leibniz = Equation((lhs, Product(tuple(factors)), links))
         full = full_values(step.bindings)
-        back = [Math(_subs_present(s.result, full)) for s in subs]
+        back = [Math(put_back(s.result, full)) for s in subs]
         lagrange = Equation((Prime(step.expr, step.order), Product(tuple(back))))
         return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
 
@@ -153,7 +154,7 @@ class StepNotation:
         ]
         full = full_values(step.bindings)
         lagrange_terms = [
-            Product((Math(_subs_present(outer.result, full)), Math(_subs_present(inner.result, full))))
+            Product((Math(put_back(outer.result, full)), Math(put_back(inner.result, full))))
             for outer, inner in pairs
         ]
         lhs = Diff(step.expr, step.wrt, partial=True)
@@ -171,31 +172,6 @@ class StepNotation:
 
     def _bindings(self, step: Step) -> tuple[Equation, ...]:
         return tuple(Equation((Math(name), Math(value))) for name, value in step.bindings)
-
-
-def substitute(expr: sympy.Basic, bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]]) -> sympy.Basic:
-    """Put the bindings (innermost first) back into ``expr``.
-
-    ``.subs`` keeps SymPy's correct ``Derivative``/``Subs`` forms, which
-    ``chainrule.printing`` shows as primes.
-    """
-    return _subs_present(expr, full_values(bindings))
-
-
-def full_values(
-    bindings: Sequence[tuple[sympy.Symbol, sympy.Basic]],
-) -> dict[sympy.Symbol, sympy.Basic]:
-    """Each bound name's value in terms of the outer variable, built innermost first,
-    so a chain of n links costs n substitutions, not n²."""
-    full: dict[sympy.Symbol, sympy.Basic] = {}
-    for name, value in bindings:
-        full[name] = _subs_present(value, full)
-    return full
-
-
-def _subs_present(expr: sympy.Basic, values: dict[sympy.Symbol, sympy.Basic]) -> sympy.Basic:
-    present = [(name, values[name]) for name in expr.free_symbols if name in values]
-    return expr.subs(present) if present else expr
 
 
 def equations_for(step: Step) -> StepMath:

@@ -19,6 +19,7 @@ from rich.tree import Tree
 
 from chainrule.derivation.dependencies import DependencyNode, dependency_tree
 from chainrule.derivation.dependencies import label as dependency_label
+from chainrule.derivation.model import Derivation, Rule
 from chainrule.views.base import (
     NumberedStep,
     PointValue,
@@ -35,7 +36,6 @@ from chainrule.views.notation import (
     PrettyMathPrinter,
     exercise,
 )
-from chainrule.derivation.model import Derivation, Rule
 
 #: Badge colours by kind of rule; anything not listed is a table entry.
 _BADGE_STYLES = {

@@ -18,6 +18,7 @@ Answer: d/dx x**3 = 3*x**2
 from __future__ import annotations
 
 from chainrule.derivation.dependencies import dependency_tree, outline
+from chainrule.derivation.model import Derivation
 from chainrule.views.base import (
     NumberedStep,
     PointValue,
@@ -27,7 +28,6 @@ from chainrule.views.base import (
     held_constant,
 )
 from chainrule.views.notation import PlainMathPrinter, exercise
-from chainrule.derivation.model import Derivation
 
 #: Deeper steps are not indented further, so a deep tree stays readable.
 MAX_INDENT_DEPTH = 8

@@ -1,0 +1,107 @@
+"""Putting names back: the one substitution every part of a derivation uses.
+
+A chain rule names its links (``u = x**2``), the multivariable chain rule
+names inner functions, and the user defines names with ``where``. Steps are
+written in those names; their results are put back in terms of the variable
+by substituting the definitions. SymPy's ``subs`` gives the right answer
+everywhere (``g'(u)`` at ``u = h(x)`` stays a derivative evaluated at h(x),
+a ``Subs``) but compares every subtree on the way, quadratic on deep trees;
+where it provably does what ``xreplace`` does, ``xreplace`` is used instead,
+in linear time. The results are the same either way.
+
+>>> import sympy
+>>> u, v, x = sympy.symbols("u v x")
+>>> full_values([(u, x**2), (v, sympy.sin(u))])
+{u: x**2, v: sin(x**2)}
+>>> resolver({u: v + 1, v: x**2})(u * v)
+x**2*(x**2 + 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import sympy
+from sympy.core.function import Application
+from sympy.core.numbers import _illegal
+from sympy.core.sorting import _nodes, default_sort_key, ordered
+
+Binding = tuple[sympy.Symbol, sympy.Expr]
+
+#: ``_eval_subs`` methods that, when the old expression is a Symbol, only fall back to
+#: replacing it in the arguments and rebuilding (evaluated) -- what ``xreplace`` does.
+_SUBS_LIKE_XREPLACE = frozenset(
+    {
+        sympy.Basic._eval_subs,
+        Application._eval_subs,  # acts only when a function itself is replaced
+        sympy.exp._eval_subs,  # acts only when old is a power, exp or E
+        sympy.Pow._eval_subs,  # old == base gives new**exp, as rebuilding does
+        sympy.Add._eval_subs,  # acts only when old is a sum (or oo)
+        sympy.Mul._eval_subs,  # acts only when old is a product
+    }
+)
+
+
+def _subs_is_xreplace(expr: sympy.Basic) -> bool:
+    """True when ``expr.subs(symbol, new)`` is exactly ``expr.xreplace({symbol: new})``."""
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_Atom:
+            continue
+        if type(node)._eval_subs not in _SUBS_LIKE_XREPLACE:
+            return False
+        stack.extend(node.args)
+    return True
+
+
+def substitute(expr: sympy.Basic, pairs: Sequence[Binding]) -> sympy.Basic:
+    """``expr.subs(pairs)``: each name replaced by its value, one pair after the other."""
+    for old, new in pairs:
+        if old not in expr.free_symbols:
+            continue  # subs would return expr unchanged
+        if _subs_is_xreplace(expr) and not callable(new):
+            expr = expr.xreplace({old: new})
+        else:
+            expr = expr.subs(old, new)
+    return expr
+
+
+def full_values(bindings: Sequence[Binding]) -> dict[sympy.Symbol, sympy.Expr]:
+    """Each bound name's value in terms of the outer variable.
+
+    ``bindings`` come innermost first, each value written with the names before
+    it (``y = i(x)``, ``z = h(y)``): a chain of n links costs n substitutions.
+    """
+    full: dict[sympy.Symbol, sympy.Expr] = {}
+    for name, value in bindings:
+        full[name] = put_back(value, full)
+    return full
+
+
+def put_back(expr: sympy.Basic, values: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
+    """``expr`` with the names in ``values`` (already in terms of the variable) replaced."""
+    present = [(name, values[name]) for name in expr.free_symbols if name in values]
+    return substitute(expr, present) if present else expr
+
+
+def resolver(where: Mapping[sympy.Symbol, sympy.Expr]) -> Callable[[sympy.Basic], sympy.Basic]:
+    """A function putting every definition of ``where`` back until no defined name is left."""
+    # The order in which ``expr.subs(where)`` takes a dict's pairs (see ``Basic.subs``).
+    names = list(ordered(where, default=False, keys=(lambda s: -_nodes(s), default_sort_key)))
+    pairs = [(name, where[name]) for name in names if where[name] != name]
+    plain = all(_subs_is_xreplace(value) and value not in _illegal for _, value in pairs)
+
+    def resolve(expr: sympy.Basic) -> sympy.Basic:
+        for _ in range(len(where) + 1):
+            if not (expr.free_symbols & where.keys()):
+                return expr
+            expr = substitute(expr, pairs) if plain else expr.subs(where)
+        return expr
+
+    return resolve
+
+
+def resolve(expr: sympy.Basic, where: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
+    """``expr`` with every definition of ``where`` put back (see :func:`resolver`)."""
+    return resolver(where)(expr) if where else expr
