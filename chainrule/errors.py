@@ -7,10 +7,24 @@ class ChainruleError(Exception):
     """Base of every error chainrule raises on purpose.
 
     ``exit_code`` is what the command line exits with: 2 for bad input, 1 for
-    anything else.
+    anything else. A message may name the parameters it is about as
+    ``{wrt}``, ``{at}``: the library prints the parameter's name (``wrt``), the
+    command line its option (``--wrt``), through :meth:`with_names`.
     """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, parameters: tuple[str, ...] = ()) -> None:
+        self.template = message
+        self.parameters = parameters
+        super().__init__(self.with_names({}))
+
+    def with_names(self, names: dict[str, str]) -> str:
+        """The message with each ``{parameter}`` written as ``names`` says (else its own name)."""
+        message = self.template
+        for parameter in self.parameters:
+            message = message.replace("{" + parameter + "}", names.get(parameter, parameter))
+        return message
 
 
 class ParseError(ChainruleError):
