@@ -6,11 +6,16 @@
 2*x*cos(x**2)
 >>> [step.rule.value for step in d.steps]
 ['chain', 'trig', 'power']
+
+The public API is imported lazily, so ``import chainrule`` stays cheap: each
+name below is loaded from its layer the first time it is used.
 """
 
 from __future__ import annotations
 
-from chainrule.derivation.model import Derivation, Rule, Step
+import importlib
+from typing import Any
+
 from chainrule.errors import (
     ChainruleError,
     LimitError,
@@ -23,41 +28,45 @@ from chainrule.errors import (
 
 __version__ = "0.1.0"
 
+#: Public names and the ``module:attribute`` each is loaded from.
+_LAZY = {
+    "parse": "chainrule.parsing.parser:parse",
+    "derive": "chainrule.derivation.engine:derive",
+    "check": "chainrule.homework.check:check",
+    "backprop": "chainrule.graph:backprop",
+    "render": "chainrule.views:render",
+    "plot": "chainrule.views.plot:plot",
+    "Derivation": "chainrule.derivation.model:Derivation",
+    "Gradient": "chainrule.derivation.model:Gradient",
+    "Rule": "chainrule.derivation.model:Rule",
+    "Step": "chainrule.derivation.model:Step",
+    "CheckResult": "chainrule.homework.check:CheckResult",
+    "Graph": "chainrule.graph:Graph",
+}
+
 __all__ = [
     "ChainruleError",
-    "Derivation",
     "LimitError",
     "ParseError",
-    "Rule",
-    "Step",
     "UnsupportedError",
     "UsageError",
     "VariableError",
     "VerificationError",
     "__version__",
-    "backprop",
-    "check",
-    "derive",
-    "parse",
+    *_LAZY,
 ]
 
 
-def __getattr__(name: str) -> object:
-    """Import the heavy parts lazily, so ``import chainrule`` stays cheap."""
-    if name == "parse":
-        from chainrule.parsing import parse
+def __getattr__(name: str) -> Any:
+    """Import a public name from its layer the first time it is asked for."""
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+    module, _, attribute = target.partition(":")
+    value = getattr(importlib.import_module(module), attribute)
+    globals()[name] = value
+    return value
 
-        return parse
-    if name == "derive":
-        from chainrule.derivation.engine import derive
 
-        return derive
-    if name == "backprop":
-        from chainrule.graph import backprop
-
-        return backprop
-    if name == "check":
-        from chainrule.homework.check import check
-
-        return check
-    raise AttributeError(f"module 'chainrule' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -14,7 +14,7 @@ from chainrule.homework.check import CheckResult, check
 from chainrule.derivation.engine import derive
 from chainrule.derivation.rules import SPECS, combine
 from chainrule.homework.mistakes import BY_NAME, CATALOGUE, propagate, searchable_steps
-from chainrule.views.base import numbered_steps
+from chainrule.views.document import numbered_steps
 from chainrule.derivation.verify import compare
 
 X = sympy.Symbol("x", real=True)

@@ -13,7 +13,13 @@ from typer.testing import CliRunner
 import chainrule
 from chainrule.cli import app
 from chainrule.derivation.dependencies import dependency_tree, edges, outline
-from chainrule.views import render, render_many
+from chainrule.derivation.model import Gradient
+from chainrule.views import render
+
+
+def render_many(ds, fmt, **settings):
+    return render(Gradient(derivations=tuple(ds)), fmt, **settings)
+
 
 runner = CliRunner()
 WHERE = ["--where", "x=m*n", "--where", "y=m+n"]
@@ -95,7 +101,7 @@ def test_cli_where_and_several_wrt() -> None:
     ("args", "message"),
     [
         (["--where", "x=y*m", "--where", "y=x"], "circular"),
-        (["--where", "x=m", "--where", "x=n"], "same name twice"),
+        (["--where", "x=m", "--where", "x=n"], "defined twice in --where"),
         (["--where", "x=m*("], "ends too early"),
         (["--where", "x"], "NAME=EXPR"),
     ],

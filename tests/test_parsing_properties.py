@@ -60,9 +60,12 @@ def _extend(children: st.SearchStrategy[sympy.Expr]) -> st.SearchStrategy[sympy.
 
 
 def _printable(expr: sympy.Expr) -> bool:
-    """Real, finite, and every decimal prints exactly (str() of 0.778... drops digits)."""
-    return not expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I) and all(
-        sympy.Float(str(f)) == f for f in expr.atoms(sympy.Float)
+    """Real, finite, every decimal prints exactly (str() of 0.778... drops digits), and every
+    number fits the parser's literal limit (100 digits)."""
+    return (
+        not expr.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo, sympy.I)
+        and all(sympy.Float(str(f)) == f for f in expr.atoms(sympy.Float))
+        and all(len(str(abs(r.p))) <= 100 and r.q < 10**100 for r in expr.atoms(sympy.Rational))
     )
 
 

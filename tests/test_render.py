@@ -11,7 +11,10 @@ from render_examples import deep_chain, example, u, x
 
 import chainrule
 from chainrule.errors import UsageError
-from chainrule.views import FORMATS, recursion_limit, render
+from chainrule.recursion import deep_recursion as recursion_limit
+from chainrule.views import formats, render
+
+FORMATS = formats("derivation")
 from chainrule.views.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
 from chainrule.views.markdown import escape
 from chainrule.views.notation import (

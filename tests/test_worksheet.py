@@ -14,7 +14,8 @@ from chainrule.derivation.engine import derive
 from chainrule.errors import ChainruleError, UsageError
 from chainrule.views import render
 from chainrule.derivation.model import Derivation
-from chainrule.homework.worksheet import build, read_exercises
+from chainrule.homework.worksheet import read_exercises
+from chainrule.views.worksheet import build
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(
@@ -224,7 +225,7 @@ def test_cli_pdf(tmp_path: Path) -> None:
 
 def test_cli_pdf_without_pdflatex_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     derivations("x^2\n")
-    import chainrule.homework.worksheet as worksheet
+    import chainrule.views.worksheet as worksheet
 
     monkeypatch.setattr(worksheet.shutil, "which", lambda name: None)
     with pytest.raises(ChainruleError, match="apt-get install texlive-latex-base"):

@@ -1,7 +1,7 @@
-"""The ``chainrule`` command line: a thin layer over the library."""
+"""The ``chainrule`` command line: a thin layer over the library (``chainrule.cli.program``)."""
 
 from __future__ import annotations
 
-from chainrule.cli.app import app, main
+from chainrule.cli.program import app, main
 
 __all__ = ["app", "main"]

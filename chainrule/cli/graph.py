@@ -1,113 +1,103 @@
-"""The logic of ``chainrule graph``: options in, a graph out, in the chosen format.
+"""``chainrule graph``: an expression's computational graph, forward values and backward gradients.
 
-The typer command in :mod:`chainrule.cli` only forwards its options here, and
-reuses that module's helpers (format choice, error handling, atomic writes,
-rich printing). Images (``--output graph.svg|png|pdf``) are drawn by
-Graphviz's ``dot`` program when it is installed; otherwise the command says
-how to install it, exits 1, and writes nothing.
+Images (``--output graph.svg|png|pdf``) are drawn by Graphviz's ``dot``
+program when it is installed; otherwise the command says how to install it,
+exits 1, and writes nothing.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Sequence
 from pathlib import Path
+from typing import Annotated
 
-from chainrule.errors import ChainruleError, UsageError
-from chainrule.files import write_atomically
+import typer
 
-#: Output suffixes and the format each implies when ``--format`` is not given.
-GRAPH_SUFFIXES = {
-    ".txt": "text",
-    ".tex": "latex",
-    ".json": "json",
-    ".dot": "dot",
-    ".gv": "dot",
-    ".html": "html",
-    ".htm": "html",
-    ".svg": "svg",
-    ".png": "png",
-    ".pdf": "pdf",
-}
-
-#: Formats Graphviz draws from the DOT source.
-IMAGE_FORMATS = ("svg", "png", "pdf")
+from chainrule.cli.io import choose_format, format_choices, handle_errors, show, write_output
+from chainrule.errors import ChainruleError
 
 INSTALL_GRAPHVIZ = (
     "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz), "
     "or write the DOT source with --format dot -o graph.dot"
 )
 
+GraphFormat = format_choices("graph")
 
-def parse_points(pairs: Sequence[str]) -> dict[str, str]:
-    """``--at x=-2 --at y=1/3`` as ``{"x": "-2", "y": "1/3"}`` (values stay text:
-    :func:`chainrule.graph.backprop` reads them exactly, never with ``eval``)."""
-    points: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep or not name or not value:
-            raise UsageError(f"--at expects VAR=VALUE, not {pair!r}")
-        if not name.isidentifier():
-            raise UsageError(f"--at: {name!r} is not a variable name")
-        if name in points:
-            raise UsageError(f"--at gives {name} twice")
-        points[name] = value
-    return points
+EXAMPLES = """\
+Examples:
+
+  chainrule graph "(x + y)*z" --at x=-2 --at y=5 --at z=-4
+
+  chainrule graph "1/(1 + exp(-(w0*x0 + w1*x1 + w2)))" --at w0=2 --at x0=-1 --at w1=-3 --at x1=-2 --at w2=-3
+
+  chainrule graph "Dense_3(Dense_2(Dense_1(x)))"
+
+  chainrule graph "x*x + x" --at x=3 -o graph.svg
+"""
 
 
-def run_graph(
-    expr_text: str,
-    at_pairs: Sequence[str],
-    fmt: str | None,
-    output: Path | None,
-    *,
-    standalone: bool = False,
+def graph(
+    expr: Annotated[str, typer.Argument(help='The expression, e.g. "(x + y)*z".')],
+    at: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--at",
+            metavar="VAR=VALUE",
+            help="A value for a variable (repeatable); without values the graph is symbolic.",
+        ),
+    ] = None,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        GraphFormat | None,  # type: ignore[valid-type]
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format (default: rich on a terminal, text otherwise, or from the --output suffix).",
+            show_default=False,
+        ),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically); .svg, .png or .pdf draws the graph with Graphviz.",
+        ),
+    ] = None,
 ) -> None:
-    """Build the graph of ``expr_text`` and print or write it.
+    """Show EXPR's computational graph: forward values, then backward gradients."""
+    with handle_errors():
+        from chainrule.graph import backprop
+        from chainrule.parsing.inputs import read_point
+        from chainrule.views import render
+        from chainrule.views.registry import view
 
-    Args:
-        expr_text: the expression as the user typed it.
-        at_pairs: ``VAR=VALUE`` strings; none gives a symbolic graph.
-        fmt: ``rich``, ``text``, ``latex``, ``json``, ``dot`` or ``html``; ``None`` picks
-            one from the output suffix (``.svg``/``.png``/``.pdf`` draw the graph),
-            else rich on a terminal and text otherwise.
-        output: a file to write (atomically), or ``None`` for stdout.
-        standalone: LaTeX only: a whole document.
-    """
-    from chainrule.cli.app import choose_format, print_rich, write_output
-    from chainrule.graph import backprop
-    from chainrule.views.graph import render_graph
+        fmt = choose_format("graph", format.value if format else None, output)
+        suffix_format = choose_format("graph", None, output) if output is not None else None
+        image = fmt if view("graph", fmt).image else None
+        if fmt == "dot" and suffix_format is not None and view("graph", suffix_format).image:
+            image = suffix_format  # --format dot -o graph.svg draws it too
+        dot_program = shutil.which("dot") if image else None
+        if image and dot_program is None:
+            target = output.name if output is not None else f"a {image} file"
+            raise ChainruleError(
+                f"drawing {target} needs Graphviz's dot program, which is not installed; " + INSTALL_GRAPHVIZ
+            )
+        points = dict(read_point(at)) if at else None
+        result = backprop(expr, at=points)
+        if image:
+            assert dot_program is not None
+            write_output(draw(render(result, "dot"), image, dot_program), output)
+            return
+        show(result, fmt, output, standalone=standalone)
 
-    kind = choose_format(fmt, output, suffixes=GRAPH_SUFFIXES)
-    suffix_kind = GRAPH_SUFFIXES.get(output.suffix.lower()) if output is not None else None
-    image: str | None = None
-    if kind in IMAGE_FORMATS:
-        image = kind
-    elif kind == "dot" and suffix_kind in IMAGE_FORMATS:
-        image = suffix_kind  # --format dot -o graph.svg draws it too
-    if standalone and kind != "latex":
-        raise UsageError("--standalone applies only to --format latex")
-    dot_program = shutil.which("dot") if image else None
-    if image and dot_program is None:
-        target = output.name if output is not None else f"a {image} file"
-        raise ChainruleError(
-            f"drawing {target} needs Graphviz's dot program, which is not installed; "
-            + INSTALL_GRAPHVIZ
-        )
 
-    points = parse_points(at_pairs)
-    graph = backprop(expr_text, at=points or None)
-
-    if image:
-        assert output is not None and dot_program is not None
-        write_atomically(draw(graph.to_dot(), image, dot_program), output)
-        return
-    if kind == "rich" and output is None:
-        print_rich(graph)
-        return
-    write_output(render_graph(graph, kind, standalone=standalone), output)
 
 
 def draw(source: str, image: str, dot_program: str) -> bytes:

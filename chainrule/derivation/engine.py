@@ -21,6 +21,7 @@ from chainrule.derivation import rules
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.simplify import bounded_simplify
 from chainrule.errors import UnsupportedError, UsageError, VariableError
+from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
 from chainrule.recursion import deep_recursion
 
@@ -71,17 +72,27 @@ def _derive(
     where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
 ) -> Derivation:
     text = expr if isinstance(expr, str) else sympy.sstr(expr)
-    expression = _read_expr(expr)
-    where_map = _read_where(where)
+    expression = read_expr(expr)
+    where_map = read_definitions(where)
+    for name in where_map:
+        if name in _reachable(where_map)[name]:
+            raise UsageError(
+                f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
+            )
     variable = _choose_wrt(expression, wrt, where_map)
     if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
-        raise UsageError(f"order must be a whole number from 1 to {MAX_ORDER}, not {order!r}")
-    preferred = _read_names(names)
+        raise UsageError(
+            f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
+        )
+    preferred = read_names(names)
     symbols = _symbol_names(expression, *where_map.values()) | {s.name for s in where_map} | {variable.name}
     taken = symbols | _function_names(expression, *where_map.values())
     clash = [n for n in preferred if n in taken]
     if clash:
-        raise UsageError(f"intermediate name {clash[0]!r} is already used in the expression")
+        raise UsageError(
+            f"intermediate name {clash[0]!r} ({{names}}) is already used in the expression",
+            parameters=("names",),
+        )
 
     engine = _Engine(names=_NameSupply(preferred, taken, symbols), where=where_map)
     root = engine.derive_order(expression, variable, order)
@@ -398,56 +409,6 @@ def _reachable(where: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, f
     return reach
 
 
-def _read_where(
-    where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
-) -> dict[sympy.Symbol, sympy.Expr]:
-    """Parse and check the where-definitions: no name twice, no cycles."""
-    if where is None:
-        return {}
-    pairs = where.items() if isinstance(where, Mapping) else where
-    result: dict[sympy.Symbol, sympy.Expr] = {}
-    for name, definition in pairs:
-        symbol = _read_symbol(name)
-        if symbol in result:
-            raise UsageError(f"{symbol} is defined twice in where")
-        result[symbol] = _read_expr(definition)
-    for name in result:
-        if name in _reachable(result)[name]:
-            raise UsageError(f"the where definitions are circular: {name} depends on itself")
-    return result
-
-
-def _read_expr(expr: ExprLike) -> sympy.Expr:
-    """Text goes through the safe parser; SymPy objects are taken as they are."""
-    if isinstance(expr, str):
-        from chainrule.parsing import parse
-
-        return parse(expr)
-    if not isinstance(expr, sympy.Expr):
-        raise UsageError(f"expected a string or a SymPy expression, not {type(expr).__name__}")
-    return expr
-
-
-def _read_symbol(name: str | sympy.Symbol) -> sympy.Symbol:
-    if isinstance(name, sympy.Symbol):
-        return sympy.Symbol(name.name, real=True)
-    from chainrule.parsing import parse_symbol
-
-    return parse_symbol(name)
-
-
-def _read_names(names: Sequence[str] | str | None) -> tuple[str, ...]:
-    if names is None:
-        return ()
-    items = [n.strip() for n in names.split(",")] if isinstance(names, str) else [str(n) for n in names]
-    for n in items:
-        if not n.isidentifier() or n.startswith("_"):
-            raise UsageError(f"{n!r} is not a valid intermediate variable name")
-    if len(set(items)) != len(items):
-        raise UsageError("intermediate names must be different from each other")
-    return tuple(items)
-
-
 def _symbol_names(*exprs: sympy.Expr) -> set[str]:
     return {s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol)}
 
@@ -469,10 +430,14 @@ def _choose_wrt(
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise VariableError(f"{plain(expr)} has no variable; say which one with --wrt")
+            raise VariableError(
+                f"{plain(expr)} has no variable; say which one with {{wrt}}", parameters=("wrt",)
+            )
         listed = ", ".join(s.name for s in candidates)
-        raise VariableError(f"{plain(expr)} has several variables ({listed}); choose one with --wrt")
-    symbol = _read_symbol(wrt)
+        raise VariableError(
+            f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}", parameters=("wrt",)
+        )
+    symbol = read_symbol(wrt)
     if base and symbol not in base:
         listed = ", ".join(s.name for s in sorted(base, key=lambda s: s.name))
         raise VariableError(f"{symbol} does not appear in {plain(expr)}; its variables are {listed}")

@@ -36,11 +36,13 @@ step or its ancestors hold fixed (``held``). ``verify()`` checks this.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import sympy
+
+from chainrule.display import Displayable
 
 
 class Rule(str, enum.Enum):
@@ -145,7 +147,7 @@ class Step:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Derivation:
+class Derivation(Displayable):
     """A whole derivative explained: the step tree, the answer, and its checks.
 
     ``result`` is the simplified answer, ``raw_result`` what the rules
@@ -153,6 +155,8 @@ class Derivation:
     step from one to the other. ``where`` holds the user's definitions of
     intermediate variables (multivariable chain rule).
     """
+
+    view_kind: ClassVar[str] = "derivation"
 
     input: str
     expr: sympy.Expr
@@ -190,60 +194,15 @@ class Derivation:
         verify_derivation(self)
         return self
 
-    def to_dict(self) -> dict[str, Any]:
-        """The derivation as a ``chainrule/derivation@1`` object."""
-        from chainrule.views.json import derivation_to_dict
 
-        return derivation_to_dict(self)
+@dataclass(frozen=True, kw_only=True)
+class Gradient(Displayable):
+    """Several partial derivatives of one expression, one derivation each."""
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        from chainrule.views.json import render_json
+    view_kind: ClassVar[str] = "gradient"
 
-        return render_json(self, indent=indent)
+    derivations: tuple[Derivation, ...]
 
-    def to_latex(self, *, standalone: bool = False, notation: str = "both") -> str:
-        from chainrule.views import render
-
-        return render(self, "latex", standalone=standalone, notation=notation)
-
-    def to_markdown(self, *, notation: str = "both") -> str:
-        from chainrule.views import render
-
-        return render(self, "markdown", notation=notation)
-
-    def to_text(self, *, notation: str = "both") -> str:
-        from chainrule.views import render
-
-        return render(self, "text", notation=notation)
-
-    def __str__(self) -> str:
-        return self.to_text()
-
-    def __rich__(self) -> Any:
-        from chainrule.views.rich import derivation_renderable
-
-        return derivation_renderable(self)
-
-    # Jupyter: a cell ending in a derivation shows the rendered steps.
-    def _repr_html_(self) -> str:
-        from chainrule.views.jupyter import derivation_html
-
-        return derivation_html(self)
-
-    def _repr_latex_(self) -> str:
-        from chainrule.views.jupyter import derivation_latex
-
-        return derivation_latex(self)
-
-    def _repr_markdown_(self) -> str:
-        from chainrule.views.jupyter import derivation_markdown
-
-        return derivation_markdown(self)
-
-
-def merge_bindings(*groups: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, sympy.Expr]:
-    """Merge binding maps, later groups winning."""
-    merged: dict[sympy.Symbol, sympy.Expr] = {}
-    for group in groups:
-        merged.update(group)
-    return merged
+    @property
+    def results(self) -> dict[sympy.Symbol, sympy.Expr]:
+        return {d.wrt: d.result for d in self.derivations}

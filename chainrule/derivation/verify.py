@@ -24,17 +24,19 @@ import random
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation.bindings import resolver
-from chainrule.derivation.model import Derivation, Step
 from chainrule.errors import VerificationError
 from chainrule.printing import plain
 from chainrule.recursion import deep_recursion
+
+if TYPE_CHECKING:
+    from chainrule.derivation.model import Derivation, Step
 
 POINTS = 3
 ATTEMPTS = 90

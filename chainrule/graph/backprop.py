@@ -62,7 +62,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import sympy
 from mpmath.libmp import from_float as mpmath_from_float
@@ -189,6 +189,8 @@ class Graph:
         wrt: the names :attr:`gradients` reports, in that order.
         symbolic: True when no values were given: gradients are formulas.
     """
+
+    view_kind: ClassVar[str] = "graph"
 
     expr: sympy.Expr
     text: str | None = None

@@ -21,21 +21,19 @@ True
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import mpmath
 import sympy
 
 from chainrule.derivation.model import Binding, Derivation, Step
 from chainrule.derivation.verify import compare
-from chainrule.errors import UsageError
-from chainrule.homework.mistakes import Found, candidates, d_dx, step_label
+from chainrule.display import Displayable
+from chainrule.homework.mistakes import Found, candidates, step_label
+from chainrule.parsing.inputs import read_expr
 from chainrule.printing import plain
-
-SCHEMA = "chainrule/check@1"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,16 +46,6 @@ class Counterexample:
     point: tuple[tuple[sympy.Symbol, sympy.Float], ...]
     expected_value: mpmath.mpf | mpmath.mpc
     got_value: mpmath.mpf | mpmath.mpc
-
-    @property
-    def point_text(self) -> str:
-        return ", ".join(f"{s} = {_number(v)}" for s, v in self.point)
-
-    def __str__(self) -> str:
-        return (
-            f"at {self.point_text} the derivative is {_number(self.expected_value)} "
-            f"but the answer is {_number(self.got_value)}"
-        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -96,32 +84,17 @@ class Mistake:
     def __str__(self) -> str:
         return f"{self.title}, in {self.location}: {self.explanation}"
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "step": {
-                "label": self.label,
-                "rule": self.step.rule.value,
-                "expr": sympy.sstr(self.step.expr),
-                "wrt": str(self.step.wrt),
-                "result": sympy.sstr(self.step.result),
-            },
-            "where": {str(n): sympy.sstr(e) for n, e in self.where},
-            "count": self.count,
-            "explanation": self.explanation,
-            "wrong_result": sympy.sstr(self.wrong_result),
-        }
-
 
 @dataclass(frozen=True, kw_only=True)
-class CheckResult:
+class CheckResult(Displayable):
     """The verdict on one answer.
 
     ``correct`` is ``True`` or ``False``, or ``None`` when there is no point
     where the expression, the derivative and the answer are all defined, so
     nothing can be compared. ``checked`` counts the points compared.
     """
+
+    view_kind: ClassVar[str] = "check"
 
     expr: sympy.Expr
     answer: sympy.Expr
@@ -138,90 +111,6 @@ class CheckResult:
         """What ``chainrule check`` exits with: 0 right, 1 wrong or undecided."""
         return 0 if self.correct else 1
 
-    def to_text(self) -> str:
-        """The verdict in a few plain lines."""
-        d = d_dx(self.expr, self.wrt)
-        if self.correct:
-            same = plain(self.answer) == plain(self.expected)
-            extra = "" if same else f" (the same as {plain(self.expected)})"
-            return f"Correct: {plain(self.answer)} is {d}{extra}.\n"
-        if self.correct is None:
-            return (
-                f"Cannot tell: there is no point where {plain(self.expr)}, its derivative "
-                f"{plain(self.expected)} and the answer {plain(self.answer)} are all defined, "
-                "so they cannot be compared.\n"
-            )
-        lines = [
-            f"Wrong: {plain(self.answer)} is not {d}.",
-            f"The derivative is {plain(self.expected)}.",
-        ]
-        if self.counterexample is not None:
-            lines.append(f"They differ: {self.counterexample}.")
-        if self.mistake is not None:
-            lines.append(f"Mistake: {self.mistake}")
-        else:
-            lines.append("It does not match a classic mistake; compare with the steps of chainrule derive.")
-        return "\n".join(lines) + "\n"
-
-    def __str__(self) -> str:
-        return self.to_text().rstrip("\n")
-
-    def to_dict(self) -> dict[str, Any]:
-        """A ``chainrule/check@1`` object."""
-        counter = None
-        if self.counterexample is not None:
-            c = self.counterexample
-            counter = {
-                "point": {str(s): _number(v) for s, v in c.point},
-                "expected": _number(c.expected_value),
-                "answer": _number(c.got_value),
-            }
-        return {
-            "schema": SCHEMA,
-            "expr": sympy.sstr(self.expr),
-            "answer": sympy.sstr(self.answer),
-            "wrt": str(self.wrt),
-            "correct": self.correct,
-            "expected": sympy.sstr(self.expected),
-            "checked_points": self.checked,
-            "counterexample": counter,
-            "mistake": self.mistake.to_dict() if self.mistake is not None else None,
-        }
-
-    def to_json(self, *, indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False) + "\n"
-
-    def __rich__(self) -> Any:
-        from rich.panel import Panel
-        from rich.text import Text
-
-        if self.correct:
-            style, title = "green", "correct"
-        elif self.correct is None:
-            style, title = "yellow", "cannot tell"
-        else:
-            style, title = "red", "wrong"
-        body = Text(self.to_text().rstrip("\n"))
-        body.highlight_words(["Correct:", "Wrong:", "Cannot tell:"], style=f"bold {style}")
-        body.highlight_words(["Mistake:"], style="bold")
-        return Panel(body, title=title, title_align="left", border_style=style, expand=False)
-
-    # Jupyter: a cell ending in a check shows the verdict (and the steps, folded).
-    def _repr_html_(self) -> str:
-        from chainrule.views.jupyter import check_html
-
-        return check_html(self)
-
-    def _repr_latex_(self) -> str:
-        from chainrule.views.jupyter import check_latex
-
-        return check_latex(self)
-
-    def _repr_markdown_(self) -> str:
-        from chainrule.views.jupyter import check_markdown
-
-        return check_markdown(self)
-
 
 def check(
     expr: str | sympy.Expr, answer: str | sympy.Expr, wrt: str | sympy.Symbol | None = None
@@ -237,19 +126,8 @@ def check(
 
     with deep_recursion():
         derivation = derive(expr, wrt)
-        answer_expr = _same_symbols(_read_answer(answer), derivation)
+        answer_expr = _same_symbols(read_expr(answer, parameter="answer"), derivation)
         return _judge(derivation, answer_expr)
-
-
-def _read_answer(answer: str | sympy.Expr) -> sympy.Expr:
-    """Text through the safe parser (never ``sympify``); SymPy objects as they are."""
-    if isinstance(answer, str):
-        from chainrule.parsing import parse
-
-        return parse(answer)
-    if not isinstance(answer, sympy.Expr):
-        raise UsageError(f"expected a string or a SymPy expression, not {type(answer).__name__}")
-    return answer
 
 
 def _judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
@@ -316,10 +194,3 @@ def _same_symbols(answer: sympy.Expr, derivation: Derivation) -> sympy.Expr:
         if isinstance(s, sympy.Symbol) and s.name in by_name and s != by_name[s.name]
     }
     return answer.xreplace(swap) if swap else answer
-
-
-def _number(value: Any) -> str:
-    """Six significant digits; a complex value (where the expression is real nowhere) as ``(a + bj)``."""
-    if not isinstance(value, (mpmath.mpf, mpmath.mpc)):
-        value = mpmath.mpf(value)
-    return str(mpmath.nstr(value, 6))

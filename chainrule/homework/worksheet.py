@@ -10,22 +10,18 @@ The input has one exercise per line, options after ``;``::
 Blank lines and ``#`` comments are skipped. Each exercise is derived (and
 every step verified) on its own, in worker processes when ``jobs`` > 1, and
 the results are put back in line order, so the document is the same for any
-number of jobs. The worked solutions are what ``chainrule derive`` renders
-(``chainrule.views.render``), wrapped into one LaTeX or Markdown document.
-A line that fails is reported with its number; the others are still produced.
+number of jobs; ``chainrule.views.worksheet`` makes the document. A line
+that fails is reported with its number; the others are still produced.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
+from chainrule.derivation.model import Derivation
 from chainrule.errors import ChainruleError, UsageError
 
 FORMATS = ("latex", "markdown")
@@ -58,31 +54,11 @@ class LineError:
 
 @dataclass(frozen=True, kw_only=True)
 class Solved:
-    """One exercise rendered: the statement, the answer and the worked solution.
-
-    Strings only, so results travel between processes cheaply.
-    """
+    """One exercise derived and verified, or the reason it could not be."""
 
     line: int
-    statement: str = ""
-    answer: str = ""
-    solution: str = ""
+    derivation: Derivation | None = None
     error: LineError | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Worksheet:
-    """The document and what went wrong on the way."""
-
-    document: str
-    format: str
-    exercises: int
-    errors: tuple[LineError, ...] = field(default=())
-
-    @property
-    def exit_code(self) -> int:
-        """0 when every line worked; otherwise the highest exit code among the failures."""
-        return max((e.exit_code for e in self.errors), default=0)
 
 
 # ---------------------------------------------------------------------------
@@ -137,49 +113,26 @@ def _exercise(number: int, expr: str, options: list[str]) -> Exercise:
 
 
 # ---------------------------------------------------------------------------
-# Solving one exercise (in a worker process when jobs > 1).
+# Solving (in worker processes when jobs > 1; derivations travel back pickled).
 
 
-def solve(exercise: Exercise, format: str = "latex") -> Solved:
-    """Derive, verify and render one exercise; a failure becomes ``Solved.error``."""
+def solve(exercise: Exercise) -> Solved:
+    """Derive and verify one exercise; a failure becomes ``Solved.error``."""
     from chainrule.derivation.engine import derive
-    from chainrule.views import render
-    from chainrule.views.latex import LineBreaker
-    from chainrule.views.notation import Diff, Equation, LatexMathPrinter, answer_equation
 
     try:
         derivation = derive(exercise.text, exercise.wrt, order=exercise.order).verify()
-        printer = LatexMathPrinter()
-        statement = printer.doprint(Equation((Diff(derivation.expr, derivation.wrt, derivation.order),)))
-        if format == "latex":
-            answer = " \\\\\n".join(
-                ("& " if i == 0 else "& \\qquad ") + line
-                for i, line in enumerate(LineBreaker(printer).lines(answer_equation(derivation)))
-            )
-        else:
-            answer = printer.doprint(answer_equation(derivation))
-        solution = render(derivation, format)
     except ChainruleError as err:
-        return Solved(
-            line=exercise.line, error=LineError(line=exercise.line, message=str(err), exit_code=err.exit_code)
-        )
+        error = LineError(line=exercise.line, message=str(err), exit_code=err.exit_code)
+        return Solved(line=exercise.line, error=error)
     except RecursionError:
         message = "the expression is nested too deeply to handle"
         return Solved(line=exercise.line, error=LineError(line=exercise.line, message=message, exit_code=1))
-    return Solved(line=exercise.line, statement=statement, answer=answer, solution=solution)
-
-
-def _solve_latex(exercise: Exercise) -> Solved:
-    return solve(exercise, "latex")
-
-
-def _solve_markdown(exercise: Exercise) -> Solved:
-    return solve(exercise, "markdown")
+    return Solved(line=exercise.line, derivation=derivation)
 
 
 def solve_all(
     exercises: list[Exercise],
-    format: str,
     *,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
@@ -188,159 +141,22 @@ def solve_all(
 
     ``progress`` is called with the number of exercises done so far.
     """
-    worker = _solve_latex if format == "latex" else _solve_markdown
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise UsageError(f"{{jobs}} must be a whole number of at least 1, not {jobs!r}", parameters=("jobs",))
     results: list[Solved] = []
     if jobs <= 1 or len(exercises) <= 1:
         for exercise in exercises:
-            results.append(worker(exercise))
+            results.append(solve(exercise))
             if progress is not None:
                 progress(len(results))
     else:
         with ProcessPoolExecutor(max_workers=min(jobs, len(exercises))) as pool:
-            futures = [pool.submit(worker, exercise) for exercise in exercises]
+            futures = [pool.submit(solve, exercise) for exercise in exercises]
             for future in as_completed(futures):
                 results.append(future.result())
                 if progress is not None:
                     progress(len(results))
     return sorted(results, key=lambda s: s.line)
-
-
-# ---------------------------------------------------------------------------
-# The document.
-
-
-def build(
-    text: str,
-    *,
-    format: str = "latex",
-    solutions: bool = True,
-    jobs: int = 1,
-    progress: Callable[[int, int], None] | None = None,
-) -> Worksheet:
-    """A worksheet from the text of an exercise file.
-
-    Args:
-        text: the exercise file's contents.
-        format: ``latex`` (a document pdflatex compiles) or ``markdown``.
-        solutions: worked solutions (``True``) or only an answer key.
-        jobs: worker processes; the document is the same for any number.
-        progress: called with ``(done, total)`` as exercises finish.
-    """
-    if format not in FORMATS:
-        raise UsageError(f"unknown worksheet format {format!r}; choose one of {', '.join(FORMATS)}")
-    if not isinstance(jobs, int) or jobs < 1:
-        raise UsageError(f"jobs must be a whole number of at least 1, not {jobs!r}")
-    exercises, errors = read_exercises(text)
-    if not exercises and not errors:
-        raise UsageError("the worksheet has no exercises (one expression per line)")
-    total = len(exercises)
-    done = None
-    if progress is not None:
-        progress(0, total)
-        done = lambda n: progress(n, total)  # noqa: E731
-    solved = solve_all(exercises, format, jobs=jobs, progress=done)
-    errors.extend(s.error for s in solved if s.error is not None)
-    good = [s for s in solved if s.error is None]
-    errors.sort(key=lambda e: e.line)
-    if not good:
-        raise UsageError("no exercise could be derived: " + "; ".join(str(e).splitlines()[0] for e in errors))
-    assemble = _latex_document if format == "latex" else _markdown_document
-    return Worksheet(
-        document=assemble(good, solutions), format=format, exercises=len(good), errors=tuple(errors)
-    )
-
-
-def _latex_document(items: list[Solved], solutions: bool) -> str:
-    parts = [
-        "\\documentclass[11pt]{article}\n"
-        "\\usepackage[margin=1in]{geometry}\n"
-        "\\usepackage{amsmath}\n"
-        "\\allowdisplaybreaks\n"
-        "\\title{Derivatives}\n"
-        "\\author{chainrule}\n"
-        "\\date{}\n"
-        "\\begin{document}\n"
-        "\\maketitle\n"
-        "\\section*{Exercises}\n"
-        "Find each derivative.\n"
-        "\\begin{enumerate}\n"
-    ]
-    parts.extend(f"\\item \\(\\displaystyle {item.statement}\\)\n" for item in items)
-    parts.append("\\end{enumerate}\n\\clearpage\n")
-    parts.append("\\section*{Solutions}\n" if solutions else "\\section*{Answers}\n")
-    for number, item in enumerate(items, start=1):
-        parts.append(f"\\subsection*{{Exercise {number}}}\n")
-        if solutions:
-            parts.append(item.solution)
-        else:
-            parts.append(f"\\begin{{align*}}\n{item.answer}\n\\end{{align*}}\n")
-    parts.append("\\end{document}\n")
-    return "".join(parts)
-
-
-def _markdown_document(items: list[Solved], solutions: bool) -> str:
-    lines = ["# Derivatives", "", "## Exercises", "", "Find each derivative.", ""]
-    lines.extend(f"{n}. ${item.statement}$" for n, item in enumerate(items, start=1))
-    lines.extend(["", "## Solutions" if solutions else "## Answers", ""])
-    for number, item in enumerate(items, start=1):
-        if not solutions:
-            lines.extend([f"### Exercise {number}", "", "$$", item.answer, "$$", ""])
-            continue
-        body = item.solution.rstrip("\n").split("\n")
-        # The solution's own headings, two levels down: "# <exercise>" becomes the exercise's heading.
-        lines.append(f"### Exercise {number}: " + body[0].lstrip("# "))
-        lines.extend("##" + line if line.startswith("#") else line for line in body[1:])
-        lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-# ---------------------------------------------------------------------------
-# PDF.
-
-
-def compile_pdf(latex: str, *, runs: int = 1, timeout: float = 300) -> bytes:
-    """The PDF pdflatex makes of ``latex``; a clear error when pdflatex is missing or fails."""
-    program = shutil.which("pdflatex")
-    if program is None:
-        raise ChainruleError(f"making a PDF needs pdflatex, which is not installed; {INSTALL_TEX}")
-    with tempfile.TemporaryDirectory(prefix="chainrule-") as tmp:
-        source = Path(tmp) / "worksheet.tex"
-        source.write_text(latex, encoding="utf-8")
-        for _ in range(runs):
-            try:
-                result = subprocess.run(
-                    [program, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", source.name],
-                    cwd=tmp,
-                    capture_output=True,
-                    timeout=timeout,
-                    check=False,
-                )
-            except (OSError, subprocess.TimeoutExpired) as err:
-                raise ChainruleError(f"pdflatex failed: {err}") from err
-            if result.returncode != 0:
-                raise ChainruleError("pdflatex failed: " + _first_tex_error(result.stdout))
-        return (Path(tmp) / "worksheet.pdf").read_bytes()
-
-
-def _first_tex_error(log: bytes) -> str:
-    lines = log.decode("utf-8", "replace").splitlines()
-    errors = [line for line in lines if line.startswith("!")]
-    return errors[0].lstrip("! ") if errors else "see its log"
-
-
-def format_for(output: Path | None, asked: str | None) -> str:
-    """The document format: asked for, else from the output's suffix, else LaTeX."""
-    suffixes = {".tex": "latex", ".md": "markdown", ".markdown": "markdown", ".pdf": "latex"}
-    if output is not None:
-        by_suffix = suffixes.get(output.suffix.lower())
-        if by_suffix is None:
-            raise UsageError(
-                f"cannot tell the format from {output.name!r}; use .tex, .md or .pdf (or --format)"
-            )
-        if asked is not None and asked != by_suffix:
-            raise UsageError(f"--format {asked} does not match the output file {output.name!r}")
-        return by_suffix
-    return asked or "latex"
 
 
 def error_lines(errors: Iterable[LineError]) -> str:

@@ -113,7 +113,7 @@ def read_value(name: str, value: object, *, parameter: str = "at") -> sympy.Expr
     """
     if isinstance(value, bool) or value is None:
         raise UsageError(
-            f"the value of {name} ({{{parameter}}}) must be a number, not {value!r}", parameters=(parameter,)
+            f"{_subject(name, parameter)} must be a number, not {value!r}", parameters=(parameter,)
         )
     if isinstance(value, str):
         return _value_from_text(name, value, parameter)
@@ -121,7 +121,7 @@ def read_value(name: str, value: object, *, parameter: str = "at") -> sympy.Expr
         if isinstance(value, sympy.Expr) and value.is_number and not value.has(*_INFINITIES):
             return value
         raise UsageError(
-            f"the value of {name} ({{{parameter}}}) must be a finite number, not {value}",
+            f"{_subject(name, parameter)} must be a finite number, not {value}",
             parameters=(parameter,),
         )
     if isinstance(value, numbers.Rational):
@@ -130,12 +130,12 @@ def read_value(name: str, value: object, *, parameter: str = "at") -> sympy.Expr
         number = float(value)
         if not math.isfinite(number):
             raise UsageError(
-                f"the value of {name} ({{{parameter}}}) must be finite, not {value!r}",
+                f"{_subject(name, parameter)} must be finite, not {value!r}",
                 parameters=(parameter,),
             )
         return sympy.Float(number)
     raise UsageError(
-        f"the value of {name} ({{{parameter}}}) must be a number, not {value!r}", parameters=(parameter,)
+        f"{_subject(name, parameter)} must be a number, not {value!r}", parameters=(parameter,)
     )
 
 
@@ -145,7 +145,7 @@ _INFINITIES = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
 def _value_from_text(name: str, text: str, parameter: str) -> sympy.Expr:
     stripped = text.strip()
     if len(stripped) > MAX_VALUE_DIGITS + 10:
-        raise LimitError(f"the value of {name} ({{{parameter}}}) is too long", parameters=(parameter,))
+        raise LimitError(f"{_subject(name, parameter)} is too long", parameters=(parameter,))
     if _INT.fullmatch(stripped):
         _check_digits(stripped, name, parameter)
         return sympy.Integer(int(stripped))
@@ -154,20 +154,20 @@ def _value_from_text(name: str, text: str, parameter: str) -> sympy.Expr:
         _check_digits(stripped, name, parameter)
         if int(ratio.group(2)) == 0:
             raise UsageError(
-                f"the value of {name} ({{{parameter}}}) divides by zero: {text!r}", parameters=(parameter,)
+                f"{_subject(name, parameter)} divides by zero: {text!r}", parameters=(parameter,)
             )
         return sympy.Rational(int(ratio.group(1)), int(ratio.group(2)))
     if _FLOAT.fullmatch(stripped):
         number = float(stripped)
         if not math.isfinite(number):
             raise UsageError(
-                f"the value of {name} ({{{parameter}}}) must be finite, not {text!r}", parameters=(parameter,)
+                f"{_subject(name, parameter)} must be finite, not {text!r}", parameters=(parameter,)
             )
         return sympy.Float(number)
     expr = parse(stripped)
     if not expr.is_number:
         raise UsageError(
-            f"the value of {name} ({{{parameter}}}) must be a number, not {text!r}", parameters=(parameter,)
+            f"{_subject(name, parameter)} must be a number, not {text!r}", parameters=(parameter,)
         )
     return read_value(name, expr, parameter=parameter)
 
@@ -175,7 +175,7 @@ def _value_from_text(name: str, text: str, parameter: str) -> sympy.Expr:
 def _check_digits(text: str, name: str, parameter: str) -> None:
     if sum(c.isdigit() for c in text) > MAX_VALUE_DIGITS:
         raise LimitError(
-            f"the value of {name} ({{{parameter}}}) has more than {MAX_VALUE_DIGITS} digits",
+            f"{_subject(name, parameter)} has more than {MAX_VALUE_DIGITS} digits",
             parameters=(parameter,),
         )
 
@@ -183,7 +183,7 @@ def _check_digits(text: str, name: str, parameter: str) -> None:
 def _exact(numerator: int, denominator: int, name: str, parameter: str) -> sympy.Expr:
     if max(abs(numerator), denominator).bit_length() > MAX_VALUE_DIGITS * 3.33:
         raise LimitError(
-            f"the value of {name} ({{{parameter}}}) has more than {MAX_VALUE_DIGITS} digits",
+            f"{_subject(name, parameter)} has more than {MAX_VALUE_DIGITS} digits",
             parameters=(parameter,),
         )
     return sympy.Rational(numerator, denominator)
@@ -194,6 +194,15 @@ def as_fraction(value: sympy.Expr) -> Fraction | float:
     if isinstance(value, sympy.Rational):
         return Fraction(int(value.p), int(value.q))
     return float(value)
+
+
+def _subject(name: str, parameter: str) -> str:
+    """``the value of x ({at})``, or ``{start}`` when the value is the parameter itself."""
+    return f"the value of {name} ({{{parameter}}})" if name and name != parameter else f"{{{parameter}}}"
+
+
+#: How each parameter's ``NAME=VALUE`` text is described in errors.
+_SHAPES = {"at": "VAR=VALUE", "where": "NAME=EXPR"}
 
 
 def _pairs(values: Mapping[Any, Any] | Iterable[Any] | None, parameter: str) -> list[tuple[Any, Any]]:
@@ -208,7 +217,8 @@ def _pairs(values: Mapping[Any, Any] | Iterable[Any] | None, parameter: str) -> 
     for item in values:
         if isinstance(item, str):
             if "=" not in item:
-                raise UsageError(f"{{{parameter}}} expects NAME=VALUE, not {item!r}", parameters=(parameter,))
+                shape = _SHAPES.get(parameter, "NAME=VALUE")
+                raise UsageError(f"{{{parameter}}} expects {shape}, not {item!r}", parameters=(parameter,))
             pairs.append(parse_assignment(item))
         elif isinstance(item, tuple) and len(item) == 2:
             pairs.append(item)

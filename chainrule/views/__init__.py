@@ -1,72 +1,51 @@
-"""Renderers: one module per output format, one dispatch style for all.
+"""Views: every result in every format, one registry and one settings set for all.
 
-``render(derivation, format, **settings)`` is the entry point; settings are
-validated (``chainrule.views.base.Settings``) and the same for every format.
-The mathematics each step shows is computed once, in
-``chainrule.views.notation``, and printed by each format's printer.
+``render(result, format, **settings)`` shows a derivation, a gradient, a
+graph or a check result in any of its formats (``formats(kind)``); the rows
+of :mod:`chainrule.views.registry` say which exist. A result's own methods
+(``d.to_latex()``, ``str(d)``) come here through ``chainrule.display``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from chainrule.derivation.model import Derivation
 from chainrule.errors import UsageError
-from chainrule.views.base import NOTATIONS, Settings, make_settings, recursion_limit
+from chainrule.recursion import deep_recursion
+from chainrule.views.registry import formats, load, suffixes, view
+from chainrule.views.settings import NOTATIONS, Settings, make_settings
 
-FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
-
-__all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render", "render_many"]
-
-
-def render(derivation: Derivation, format: str = "text", **settings: Any) -> str:
-    """The derivation in ``format`` (one of ``FORMATS``) as a string.
-
-    ``rich`` gives the terminal view without colour; the CLI prints the rich
-    renderable itself so a terminal gets colour.
-    """
-    options = make_settings(**settings)
-    if options.standalone and format != "latex":
-        raise UsageError("--standalone applies only to the latex format")
-    with recursion_limit():
-        if format == "text":
-            from chainrule.views.text import render_text
-
-            return render_text(derivation, options)
-        if format == "latex":
-            from chainrule.views.latex import render_latex
-
-            return render_latex(derivation, options)
-        if format == "markdown":
-            from chainrule.views.markdown import render_markdown
-
-            return render_markdown(derivation, options)
-        if format == "json":
-            from chainrule.views.json import render_json
-
-            return render_json(derivation, indent=options.indent, settings=options)
-        if format == "rich":
-            from chainrule.views.rich import render_rich_text
-
-            return render_rich_text(derivation, options)
-        if format == "html":
-            from chainrule.views.html import render_html
-
-            return render_html(derivation, options)
-    raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+__all__ = ["NOTATIONS", "Settings", "formats", "kind_of", "render", "renderable", "suffixes", "to_data"]
 
 
-def render_many(derivations: Sequence[Derivation], format: str = "text", **settings: Any) -> str:
-    """Several partial derivatives of one expression (a gradient) as one document."""
-    if len(derivations) == 1:
-        return render(derivations[0], format, **settings)
-    options = make_settings(**settings)
-    if options.standalone and format != "latex":
-        raise UsageError("--standalone applies only to the latex format")
-    if format not in FORMATS:
-        raise UsageError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-    from chainrule.views.gradient import render_gradient
+def kind_of(result: object) -> str:
+    """The registry's kind for a result (its ``view_kind``)."""
+    kind = getattr(type(result), "view_kind", "")
+    if not kind:
+        raise UsageError(f"cannot render a {type(result).__name__}")
+    return str(kind)
 
-    with recursion_limit():
-        return render_gradient(derivations, format, options)
+
+def render(result: object, format: str = "text", **settings: Any) -> str:  # noqa: A002 - the format's name
+    """``result`` in ``format`` as a string (``rich`` gives the terminal view without colour)."""
+    row = view(kind_of(result), format)
+    options = make_settings(format, **settings)
+    with deep_recursion():
+        return row.load()(result, options)
+
+
+def to_data(result: object, **settings: Any) -> dict[str, Any]:
+    """``result`` as its JSON object, in Python values."""
+    row = view(kind_of(result), "json")
+    assert row.data is not None
+    with deep_recursion():
+        data: dict[str, Any] = load(row.data)(result, make_settings("json", **settings))
+    return data
+
+
+def renderable(result: object, **settings: Any) -> Any:
+    """A rich renderable of ``result`` (colour on a terminal)."""
+    row = view(kind_of(result), "rich")
+    assert row.renderable is not None
+    with deep_recursion():
+        return load(row.renderable)(result, make_settings("rich", **settings))

@@ -165,7 +165,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
     return "\n".join(out)
 
 
-def render_text(graph: Graph) -> str:
+def render_text(graph: Graph, settings: Any = None) -> str:
     """Plain ASCII: the forward pass, the backward pass and the gradients."""
     f = graph.output_node.name
     parts = [title(graph), ""]
@@ -223,7 +223,7 @@ def render_text(graph: Graph) -> str:
 # ----------------------------------------------------------------------- rich
 
 
-def render_rich(graph: Graph) -> RenderableType:
+def render_rich(graph: Graph, settings: Any = None) -> RenderableType:
     """A rich renderable: a title, three tables and the fan-out sums."""
     from rich.console import Group
     from rich.table import Table
@@ -282,7 +282,7 @@ def render_rich(graph: Graph) -> RenderableType:
     return Group(*parts)
 
 
-def render_rich_text(graph: Graph, *, width: int = 100) -> str:
+def render_rich_text(graph: Graph, settings: Any = None, *, width: int = 100) -> str:
     """The rich view as plain text (no colour), for files and tests."""
     from rich.console import Console
 
@@ -363,12 +363,13 @@ def _longtable(columns: str, headers: Sequence[str], rows: Sequence[Sequence[str
     return "\n".join(lines)
 
 
-def render_latex(graph: Graph, *, standalone: bool = False) -> str:
+def render_latex(graph: Graph, settings: Any = None, *, standalone: bool = False) -> str:
     r"""LaTeX tables (``longtable`` and ``booktabs``; amsmath for ``\partial``).
 
     ``standalone=True`` wraps them in a whole document that pdflatex compiles
     with texlive-latex-base and texlive-latex-recommended.
     """
+    standalone = standalone or bool(getattr(settings, "standalone", False))
     f = latex_expr(graph.output_node.symbol)
 
     def d(top: str, bottom: str) -> str:
@@ -471,7 +472,7 @@ def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-def render_dot(graph: Graph) -> str:
+def render_dot(graph: Graph, settings: Any = None) -> str:
     """Graphviz source: nodes show operation, value and gradient; edges their
     local gradient (and the downstream gradient they carry back)."""
     f = graph.output_node.name
@@ -508,3 +509,11 @@ def render_dot(graph: Graph) -> str:
         lines.append(f"  v{edge.source} -> v{edge.target} [label={_dot_string(edge_label)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def graph_to_dict(graph: Graph, settings: Any = None) -> dict[str, Any]:
+    return graph.to_dict()
+
+
+def render_json(graph: Graph, settings: Any = None) -> str:
+    return graph.to_json() + "\n"

@@ -157,7 +157,7 @@ def graph_body(graph: Graph) -> str:
     return "".join(parts)
 
 
-def render_graph_html(graph: Graph) -> str:
+def render_graph_html(graph: Graph, settings: object = None) -> str:
     """The graph as one self-contained HTML page with MathML."""
     heading = title(graph)
     if len(heading) > 100:

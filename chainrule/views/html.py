@@ -16,11 +16,16 @@ from __future__ import annotations
 
 from html import escape
 
+import sympy
+from sympy.core.function import AppliedUndef
+
 from chainrule import __version__
+from chainrule.derivation.dependencies import DependencyNode
 from chainrule.derivation.model import Derivation
-from chainrule.views.base import NumberedStep, PointValue, Settings, StepRenderer, evaluate_at
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.mathml import MathMLMathPrinter, math_block
-from chainrule.views.notation import Diff, Equation, PlainMathPrinter
+from chainrule.views.notation import Equation, PlainMathPrinter
+from chainrule.views.settings import Settings
 
 __all__ = ["CSS", "page", "render_html", "render_html_fragment"]
 
@@ -115,8 +120,6 @@ def fragment(body: str) -> str:
 
 
 class HtmlRenderer(StepRenderer[str]):
-    format = "html"
-
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = MathMLMathPrinter()
@@ -162,65 +165,94 @@ class HtmlRenderer(StepRenderer[str]):
         parts.append("</article>")
         return "\n".join(parts) + "\n"
 
-    def point_section(self, point: PointValue) -> str:
+    def point_section(self, point: PointSection) -> str:
         p = self.printer
-        where = ", ".join(
-            math_block(f"<mrow>{p.expr(s)}{p.eq}{p.expr(v)}</mrow>", display=False) for s, v in point.point
-        )
+        where = ", ".join(math_block(p.doprint(eq), display=False) for eq in point.point)
         parts = [f'<section class="point">\n<h2>At {where}</h2>\n']
         if point.function_value is not None:
             parts.append(self.block(point.function_value))
         approx = ""
-        if point.numeric is not None:
-            approx = f"<mo>≈</mo>{p.expr(point.numeric)}"
-        parts.append(self.block(point.value, extra=approx))
+        if point.value.numeric is not None:
+            approx = f"<mo>≈</mo>{p.expr(point.value.numeric)}"
+        parts.append(self.block(point.derivative, extra=approx))
         if point.tangent is not None:
             parts.append("<p>Tangent line:</p>\n")
             parts.append(self.block(point.tangent))
         parts.append("</section>\n")
         return "".join(parts)
 
+    def dependencies(self, doc: Document) -> str:
+        """The dependency tree as nested lists: f → x, y → m, n."""
+        if doc.dependencies is None:
+            return ""
+        out = ['<div class="dependencies">Dependencies:\n']
+        stack: list[tuple[DependencyNode, int]] = [(doc.dependencies, 0)]
+        depth_now = -1
+        while stack:
+            node, depth = stack.pop()
+            if depth > depth_now:
+                out.append("<ul>" * (depth - depth_now))
+            elif depth < depth_now:
+                out.append("</li></ul>" * (depth_now - depth) + "</li>")
+            else:
+                out.append("</li>")
+            out.append(f"<li>{math_block(self.dependency_label(node), display=False)}")
+            depth_now = depth
+            stack.extend((child, depth + 1) for child in reversed(node.children))
+        out.append("</li></ul>" * (depth_now + 1) + "</div>\n")
+        return "".join(out)
+
+    def dependency_label(self, node: DependencyNode) -> str:
+        """``x = m n`` for a defined variable, ``x(m, n)`` for an undefined function, ``m`` for a leaf."""
+        p, name = self.printer, sympy.Symbol(node.name)
+        if node.definition is None:
+            return p.expr(name)
+        if isinstance(node.definition, AppliedUndef) and node.definition.func.__name__ == node.name:
+            return p.expr(node.definition)
+        return f"<mrow>{p.expr(name)}{p.eq}{p.expr(node.definition)}</mrow>"
+
     # The whole.
-    def body(self, derivation: Derivation) -> str:
+    def body(self, doc: Document) -> str:
         p = self.printer
-        exercise = Equation((Diff(derivation.expr, derivation.wrt, derivation.order),))
         parts = [
             '<header class="exercise">\n<h1>A derivative, step by step</h1>\n',
-            f'<div class="eq">{math_block(p.doprint(exercise))}</div>\n',
+            f'<div class="eq">{math_block(p.doprint(Equation((doc.title,))))}</div>\n',
         ]
-        if derivation.where:
-            pairs = ", ".join(
-                math_block(f"<mrow>{p.expr(n)}{p.eq}{p.expr(v)}</mrow>", display=False)
-                for n, v in derivation.where
-            )
+        if doc.where:
+            pairs = ", ".join(math_block(p.doprint(eq), display=False) for eq in doc.where)
             parts.append(f'<p class="where">where {pairs}</p>\n')
+        if doc.held:
+            held = ", ".join(math_block(p.expr(s), display=False) for s in doc.held)
+            parts.append(f'<p class="held">holding {held} constant</p>\n')
+        parts.append(self.dependencies(doc))
         parts.append("</header>\n")
         parts.append('<section class="steps">\n<h2>Steps</h2>\n')
-        parts.extend(self.render_steps(derivation))
+        parts.extend(self.render_steps(doc))
         parts.append("</section>\n")
         parts.append('<section class="answer">\n<h2>Answer</h2>\n')
-        parts.append(self.block(self.answer(derivation)))
+        parts.append(self.block(doc.answer))
         parts.append("</section>\n")
-        point = evaluate_at(derivation, self.settings.at)
-        if point is not None:
-            parts.append(self.point_section(point))
+        if doc.point is not None:
+            parts.append(self.point_section(doc.point))
         return "".join(parts)
 
-    def title(self, derivation: Derivation) -> str:
-        text = self.plain.doprint(Diff(derivation.expr, derivation.wrt, derivation.order))
+    def title(self, doc: Document) -> str:
+        text = self.plain.doprint(doc.title)
         if len(text) > 80:
             text = text[:77] + "..."
         return f"{text} — chainrule"
 
-    def render(self, derivation: Derivation) -> str:
-        return page(self.title(derivation), self.body(derivation))
+    def render(self, doc: Document) -> str:
+        return page(self.title(doc), self.body(doc))
 
 
 def render_html(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as one self-contained HTML page with MathML."""
-    return HtmlRenderer(settings or Settings()).render(derivation)
+    settings = settings or Settings()
+    return HtmlRenderer(settings).render(document(derivation, settings))
 
 
 def render_html_fragment(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as an embeddable ``<div class="chainrule">`` (Jupyter)."""
-    return fragment(HtmlRenderer(settings or Settings()).body(derivation))
+    settings = settings or Settings()
+    return fragment(HtmlRenderer(settings).body(document(derivation, settings)))

@@ -13,25 +13,16 @@ from typing import Any
 
 import sympy
 
-from chainrule.derivation.dependencies import dependency_tree, edges
+from chainrule.derivation.dependencies import edges
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex
-from chainrule.views.base import (
-    NumberedStep,
-    Settings,
-    StepRenderer,
-    evaluate_at,
-    recursion_limit,
-)
+from chainrule.recursion import deep_recursion
+from chainrule.views.document import Document, NumberedStep, StepRenderer, document
 from chainrule.views.notation import LatexMathPrinter
+from chainrule.views.numbers import as_float
+from chainrule.views.settings import Settings
 
 SCHEMA = "chainrule/derivation@1"
-
-
-def _number(expr: sympy.Basic) -> float | None:
-    """The value as a float when it is a real number, else ``None``."""
-    value = sympy.N(expr, 17)
-    return float(value) if value.is_real and value.is_Number else None
 
 
 def _s(expr: sympy.Basic) -> str:
@@ -39,13 +30,12 @@ def _s(expr: sympy.Basic) -> str:
 
 
 class JsonRenderer(StepRenderer[dict[str, Any]]):
-    format = "json"
-
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = LatexMathPrinter()
 
-    def to_dict(self, derivation: Derivation) -> dict[str, Any]:
+    def to_dict(self, doc: Document) -> dict[str, Any]:
+        derivation = doc.derivation
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": derivation.input,
@@ -56,20 +46,19 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "result": _s(derivation.result),
             "result_latex": latex(derivation.result),
             "raw_result": _s(derivation.raw_result),
-            "steps": self.render_steps(derivation),
+            "steps": self.render_steps(doc),
         }
-        tree = dependency_tree(derivation)
-        if tree is not None:
-            out["dependencies"] = edges(tree)
-        point = evaluate_at(derivation, self.settings.at)
+        if doc.dependencies is not None:
+            out["dependencies"] = edges(doc.dependencies)
+        point = doc.point
         if point is not None:
             p = self.printer
             out["at"] = {
-                "point": {_s(s): _s(v) for s, v in point.point},
-                "value": _s(point.value_expr),
-                "value_latex": p.doprint(point.value),
-                "numeric": _number(point.value_expr),
-                "tangent": _s(point.tangent_expr) if point.tangent_expr is not None else None,
+                "point": {_s(s): _s(v) for s, v in point.value.point},
+                "value": _s(point.value.value),
+                "value_latex": p.doprint(point.derivative),
+                "numeric": as_float(point.value.value),
+                "tangent": _s(point.value.tangent) if point.value.tangent is not None else None,
                 "tangent_latex": p.doprint(point.tangent) if point.tangent is not None else None,
             }
         return out
@@ -99,11 +88,17 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
 
 def derivation_to_dict(derivation: Derivation, settings: Settings | None = None) -> dict[str, Any]:
     """The derivation as a ``chainrule/derivation@1`` dictionary."""
-    with recursion_limit():
-        return JsonRenderer(settings or Settings()).to_dict(derivation)
+    settings = settings or Settings()
+    with deep_recursion():
+        return JsonRenderer(settings).to_dict(document(derivation, settings))
 
 
-def render_json(derivation: Derivation, *, indent: int | None = 2, settings: Settings | None = None) -> str:
+def dumps(data: dict[str, Any], settings: Settings) -> str:
+    """A JSON object as text with a final newline, indented as ``settings`` say."""
+    return _json.dumps(data, indent=settings.indent, ensure_ascii=False) + "\n"
+
+
+def render_json(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as one ``chainrule/derivation@1`` JSON object (with a final newline)."""
-    data = derivation_to_dict(derivation, settings)
-    return _json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+    settings = settings or Settings()
+    return dumps(derivation_to_dict(derivation, settings), settings)

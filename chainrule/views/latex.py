@@ -16,17 +16,10 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.function import AppliedUndef
 
-from chainrule.derivation.dependencies import dependency_tree
+from chainrule.derivation.dependencies import DependencyNode
 from chainrule.derivation.model import Derivation
 from chainrule.printing import display_form
-from chainrule.views.base import (
-    NumberedStep,
-    PointValue,
-    Settings,
-    StepRenderer,
-    evaluate_at,
-    held_constant,
-)
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import (
     Diff,
     Equation,
@@ -35,8 +28,8 @@ from chainrule.views.notation import (
     Node,
     Product,
     Sum,
-    exercise,
 )
+from chainrule.views.settings import Settings
 
 #: Width budget of one equation line, in estimated characters (see ``latex_width``),
 #: for a 6.5in text column at 10pt with the annotation column beside it.
@@ -224,8 +217,6 @@ def escape_text(text: str) -> str:
 
 
 class LatexRenderer(StepRenderer[list[str]]):
-    format = "latex"
-
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = LatexMathPrinter()
@@ -249,56 +240,48 @@ class LatexRenderer(StepRenderer[list[str]]):
             rows.extend(self.row(equation, label, item.depth + 1))
         return rows
 
-    def align(self, derivation: Derivation) -> str:
-        rows: list[str] = [] if self.settings.standalone else self.dependency_rows(derivation)
-        for block in self.render_steps(derivation):
+    def align(self, doc: Document) -> str:
+        rows: list[str] = [] if self.settings.standalone else self.dependency_rows(doc.dependencies)
+        for block in self.render_steps(doc):
             rows.extend(block)
-        rows.extend(self.row(self.answer(derivation), "answer", 0))
-        point = evaluate_at(derivation, self.settings.at)
-        if point is not None:
-            rows.extend(self.point_rows(point))
+        rows.extend(self.row(doc.answer, "answer", 0))
+        if doc.point is not None:
+            rows.extend(self.point_rows(doc.point))
         body = " \\\\\n".join(rows)
         return "\\begin{align*}\n" + body + "\n\\end{align*}\n"
 
-    def point_rows(self, point: PointValue) -> list[str]:
+    def point_rows(self, point: PointSection) -> list[str]:
         p = self.printer
-        where = ", ".join(f"{p.expr(s)} = {p.expr(v)}" for s, v in point.point)
+        where = ", ".join(p.doprint(eq) for eq in point.point)
         rows: list[str] = [rf"& \text{{At }} {where}\text{{:}}"]
         if point.function_value is not None:
             rows.extend(self.row(point.function_value, "value", 1))
-        rows.extend(self.row(point.value, "derivative", 1))
-        if point.numeric is not None:
-            rows.append(rf"& \quad \qquad \approx {p.expr(point.numeric)}")
+        rows.extend(self.row(point.derivative, "derivative", 1))
+        if point.value.numeric is not None:
+            rows.append(rf"& \quad \qquad \approx {p.expr(point.value.numeric)}")
         if point.tangent is not None:
             rows.extend(self.row(point.tangent, "tangent line", 1))
         return rows
 
-    def document(self, derivation: Derivation) -> str:
+    def document(self, doc: Document) -> str:
         p = self.printer
-        heading = Equation((exercise(derivation),))
-        exercise_lines = self.breaker.lines(heading)
+        exercise_lines = self.breaker.lines(Equation((doc.title,)))
         title = "A derivative, step by step"
         if len(exercise_lines) == 1 and latex_width(exercise_lines[0]) <= 40:
             title = f"The derivative ${exercise_lines[0]}$"
         where = ""
-        if derivation.where:
-            pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
-            where = f" where {pairs}"
-        held = held_constant(derivation)
-        if held:
-            where += ", holding " + ", ".join(f"${p.expr(s)}$" for s in held) + " constant"
+        if doc.where:
+            where = " where " + ", ".join(f"${p.doprint(eq)}$" for eq in doc.where)
+        if doc.held:
+            where += ", holding " + ", ".join(f"${p.expr(s)}$" for s in doc.held) + " constant"
         at = ""
-        if self.settings.at:
-            pairs = ", ".join(f"${p.expr(s)} = {p.expr(v)}$" for s, v in self.settings.at)
-            at = f" Evaluate it at {pairs}."
+        if doc.point is not None:
+            at = " Evaluate it at " + ", ".join(f"${p.doprint(eq)}$" for eq in doc.point.point) + "."
         exercise_display = " \\\\\n".join(
             [f"& {exercise_lines[0]}"] + [f"& \\qquad {line}" for line in exercise_lines[1:]]
         )
         return (
-            "\\documentclass[11pt]{article}\n"
-            "\\usepackage[margin=1in]{geometry}\n"
-            "\\usepackage{amsmath}\n"
-            "\\allowdisplaybreaks\n"
+            f"{PREAMBLE}"
             f"\\title{{{title}}}\n"
             "\\author{chainrule}\n"
             "\\date{}\n"
@@ -309,27 +292,19 @@ class LatexRenderer(StepRenderer[list[str]]):
             "\\begin{align*}\n"
             f"{exercise_display}\n"
             "\\end{align*}\n"
-            f"{self.dependency_table(derivation)}"
+            f"{self.dependency_table(doc.dependencies)}"
             "\\section*{Solution}\n"
-            f"{self.align(derivation)}"
+            f"{self.align(doc)}"
             "\\end{document}\n"
         )
 
-    def dependency_table(self, derivation: Derivation) -> str:
+    def dependency_table(self, tree: DependencyNode | None) -> str:
         """The dependency tree as a table: each variable and what it depends on directly."""
-        tree = dependency_tree(derivation)
         if tree is None:
             return ""
         p = self.printer
         rows: list[str] = []
-        seen: set[str] = set()
-        stack = [tree]
-        while stack:
-            node = stack.pop()
-            stack.extend(reversed(node.children))
-            if not node.children or node.name in seen:
-                continue
-            seen.add(node.name)
+        for node in _defined_nodes(tree):
             name = p.expr(sympy.Symbol(node.name))
             defined = node.definition is not None and not (
                 isinstance(node.definition, AppliedUndef) and node.definition.func.__name__ == node.name
@@ -344,30 +319,46 @@ class LatexRenderer(StepRenderer[list[str]]):
             + "\n\\end{tabular}\n\\end{center}\n"
         )
 
-    def dependency_rows(self, derivation: Derivation) -> list[str]:
+    def dependency_rows(self, tree: DependencyNode | None) -> list[str]:
         """The dependency tree inside ``align*``: one ``x \\rightarrow m, n`` row per variable."""
-        tree = dependency_tree(derivation)
         if tree is None:
             return []
         p = self.printer
-        rows, seen, stack = [], set(), [tree]
-        while stack:
-            node = stack.pop()
-            stack.extend(reversed(node.children))
-            if node.children and node.name not in seen:
-                seen.add(node.name)
-                children = ",\\ ".join(p.expr(sympy.Symbol(c.name)) for c in node.children)
-                rows.append(
-                    f"& {p.expr(sympy.Symbol(node.name))} \\rightarrow {children} && \\text{{depends on}}"
-                )
-        return rows
+        return [
+            f"& {p.expr(sympy.Symbol(node.name))} \\rightarrow "
+            + ",\\ ".join(p.expr(sympy.Symbol(c.name)) for c in node.children)
+            + " && \\text{depends on}"
+            for node in _defined_nodes(tree)
+        ]
 
-    def render(self, derivation: Derivation) -> str:
-        if self.settings.standalone:
-            return self.document(derivation)
-        return self.align(derivation)
+    def render(self, doc: Document) -> str:
+        return self.document(doc) if self.settings.standalone else self.align(doc)
+
+
+def _defined_nodes(tree: DependencyNode) -> list[DependencyNode]:
+    """Each variable with dependencies once, in reading order."""
+    nodes: list[DependencyNode] = []
+    seen: set[str] = set()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(reversed(node.children))
+        if node.children and node.name not in seen:
+            seen.add(node.name)
+            nodes.append(node)
+    return nodes
+
+
+#: The preamble of a standalone document (worksheets share it).
+PREAMBLE = (
+    "\\documentclass[11pt]{article}\n"
+    "\\usepackage[margin=1in]{geometry}\n"
+    "\\usepackage{amsmath}\n"
+    "\\allowdisplaybreaks\n"
+)
 
 
 def render_latex(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as LaTeX: an ``align*`` environment, or a document if ``standalone``."""
-    return LatexRenderer(settings or Settings()).render(derivation)
+    settings = settings or Settings()
+    return LatexRenderer(settings).render(document(derivation, settings))

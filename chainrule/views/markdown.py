@@ -7,17 +7,11 @@ from __future__ import annotations
 
 import re
 
-from chainrule.derivation.dependencies import dependency_tree, outline
+from chainrule.derivation.dependencies import outline
 from chainrule.derivation.model import Derivation
-from chainrule.views.base import (
-    NumberedStep,
-    PointValue,
-    Settings,
-    StepRenderer,
-    evaluate_at,
-    held_constant,
-)
-from chainrule.views.notation import Equation, LatexMathPrinter, exercise
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
+from chainrule.views.notation import Equation, LatexMathPrinter
+from chainrule.views.settings import Settings
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>$|#])")
 
@@ -28,8 +22,6 @@ def escape(text: str) -> str:
 
 
 class MarkdownRenderer(StepRenderer[list[str]]):
-    format = "markdown"
-
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = LatexMathPrinter()
@@ -56,15 +48,15 @@ class MarkdownRenderer(StepRenderer[list[str]]):
             lines.extend(self.block(equation))
         return lines
 
-    def point_lines(self, point: PointValue) -> list[str]:
+    def point_lines(self, point: PointSection) -> list[str]:
         p = self.printer
-        where = ", ".join(f"{p.expr(s)} = {p.expr(v)}" for s, v in point.point)
+        where = ", ".join(p.doprint(eq) for eq in point.point)
         lines = [f"## At ${where}$", ""]
         if point.function_value is not None:
             lines.extend(self.block(point.function_value))
-        value = self.printer.doprint(point.value)
-        if point.numeric is not None:
-            value += rf" \approx {p.expr(point.numeric)}"
+        value = p.doprint(point.derivative)
+        if point.value.numeric is not None:
+            value += rf" \approx {p.expr(point.value.numeric)}"
         lines.extend(["$$", value, "$$", ""])
         if point.tangent is not None:
             lines.append("Tangent line:")
@@ -72,32 +64,28 @@ class MarkdownRenderer(StepRenderer[list[str]]):
             lines.extend(self.block(point.tangent))
         return lines
 
-    def render(self, derivation: Derivation) -> str:
+    def render(self, doc: Document) -> str:
         p = self.printer
-        heading = p.doprint(exercise(derivation))
-        lines = [f"# ${heading}$", ""]
-        if derivation.where:
-            pairs = ", ".join(f"${p.expr(n)} = {p.expr(v)}$" for n, v in derivation.where)
-            lines.extend([f"Where {pairs}.", ""])
-        held = held_constant(derivation)
-        if held:
-            lines.extend(["Holding " + ", ".join(f"${p.expr(s)}$" for s in held) + " constant.", ""])
-        tree = dependency_tree(derivation)
-        if tree is not None:
+        lines = [f"# ${p.doprint(doc.title)}$", ""]
+        if doc.where:
+            lines.extend([f"Where {', '.join(self.inline(eq) for eq in doc.where)}.", ""])
+        if doc.held:
+            lines.extend(["Holding " + ", ".join(f"${p.expr(s)}$" for s in doc.held) + " constant.", ""])
+        if doc.dependencies is not None:
             lines.extend(["Dependencies:", ""])
-            lines.extend("  " * depth + f"- `{text}`" for depth, text in outline(tree))
+            lines.extend("  " * depth + f"- `{text}`" for depth, text in outline(doc.dependencies))
             lines.append("")
         lines.extend(["## Steps", ""])
-        for block in self.render_steps(derivation):
+        for block in self.render_steps(doc):
             lines.extend(block)
         lines.extend(["## Answer", ""])
-        lines.extend(self.block(self.answer(derivation)))
-        point = evaluate_at(derivation, self.settings.at)
-        if point is not None:
-            lines.extend(self.point_lines(point))
+        lines.extend(self.block(doc.answer))
+        if doc.point is not None:
+            lines.extend(self.point_lines(doc.point))
         return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_markdown(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as Markdown with ``$$`` math blocks."""
-    return MarkdownRenderer(settings or Settings()).render(derivation)
+    settings = settings or Settings()
+    return MarkdownRenderer(settings).render(document(derivation, settings))

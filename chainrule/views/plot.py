@@ -29,7 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from chainrule import vocabulary
 from chainrule.errors import ChainruleError, UsageError
+from chainrule.parsing.inputs import read_value
 
 if TYPE_CHECKING:
     import numpy as np
@@ -65,52 +67,12 @@ def require_matplotlib() -> Any:
 # ------------------------------------------------------------------ evaluation
 
 
-def _numpy_functions() -> dict[type, Callable[..., Any]]:
+def _numpy_function(node: sympy.Basic) -> Callable[..., Any] | None:
+    """The NumPy counterpart of a function node, from the vocabulary, or ``None``."""
     import numpy as np
 
-    from chainrule.functions import relu, sigmoid
-
-    def heaviside(x: Any, at_zero: Any = 0.5) -> Any:
-        return np.where(x > 0, 1.0, np.where(x < 0, 0.0, at_zero))
-
-    def cot(x: Any) -> Any:
-        return np.cos(x) / np.sin(x)
-
-    return {
-        sympy.sin: np.sin,
-        sympy.cos: np.cos,
-        sympy.tan: np.tan,
-        sympy.cot: cot,
-        sympy.sec: lambda x: 1 / np.cos(x),
-        sympy.csc: lambda x: 1 / np.sin(x),
-        sympy.asin: np.arcsin,
-        sympy.acos: np.arccos,
-        sympy.atan: np.arctan,
-        sympy.acot: lambda x: np.arctan(1 / x),
-        sympy.asec: lambda x: np.arccos(1 / x),
-        sympy.acsc: lambda x: np.arcsin(1 / x),
-        sympy.sinh: np.sinh,
-        sympy.cosh: np.cosh,
-        sympy.tanh: np.tanh,
-        sympy.coth: lambda x: 1 / np.tanh(x),
-        sympy.sech: lambda x: 1 / np.cosh(x),
-        sympy.csch: lambda x: 1 / np.sinh(x),
-        sympy.asinh: np.arcsinh,
-        sympy.acosh: np.arccosh,
-        sympy.atanh: np.arctanh,
-        sympy.acoth: lambda x: np.arctanh(1 / x),
-        sympy.exp: np.exp,
-        sympy.log: np.log,
-        sympy.Abs: np.abs,
-        sympy.sign: np.sign,
-        sympy.Heaviside: heaviside,
-        sympy.floor: np.floor,
-        sympy.ceiling: np.ceil,
-        sympy.Max: lambda *a: np.maximum.reduce(np.broadcast_arrays(*a)),
-        sympy.Min: lambda *a: np.minimum.reduce(np.broadcast_arrays(*a)),
-        sigmoid: lambda x: 1 / (1 + np.exp(-x)),
-        relu: lambda x: np.maximum(x, 0),
-    }
+    entry = vocabulary.by_class(type(node))
+    return entry.numpy(np) if entry is not None and entry.numpy is not None else None
 
 
 def _power(base: Any, exponent: Any, exact: sympy.Expr) -> Any:
@@ -132,7 +94,6 @@ def evaluate(expr: sympy.Expr, wrt: sympy.Symbol, xs: np.ndarray) -> np.ndarray:
     """
     import numpy as np
 
-    functions = _numpy_functions()
     values: dict[sympy.Basic, Any] = {}
     stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
     with np.errstate(all="ignore"):
@@ -160,8 +121,8 @@ def evaluate(expr: sympy.Expr, wrt: sympy.Symbol, xs: np.ndarray) -> np.ndarray:
                 values[node] = out
             elif isinstance(node, sympy.Pow):
                 values[node] = _power(args[0], args[1], node.exp)
-            elif type(node) in functions and isinstance(node, sympy.Function):
-                values[node] = functions[type(node)](*args)
+            elif isinstance(node, sympy.Function) and (function := _numpy_function(node)) is not None:
+                values[node] = function(*args)
             elif isinstance(node, sympy.Piecewise):
                 values[node] = _pointwise(node, wrt, xs)
             elif isinstance(node, sympy.Function) and not node.free_symbols - {wrt}:
@@ -266,24 +227,20 @@ class PlotData:
     slope: float | None
 
 
-def _number(text_or_value: str | float | int | None, option: str) -> float | None:
-    if text_or_value is None:
+def _number(value: str | float | int | None, parameter: str) -> float | None:
+    """A plot setting as a float: ``--at 2``, ``--from -pi``."""
+    if value is None:
         return None
-    if isinstance(text_or_value, str):
-        from chainrule.parsing import parse
-
-        value = parse(text_or_value)
-    else:
-        value = sympy.Float(float(text_or_value))
-    if value.free_symbols:
-        raise UsageError(f"{option} must be a number, not {sympy.sstr(value)}")
+    number = read_value(parameter, value, parameter=parameter)
     try:
-        number = float(sympy.N(value))
+        result = float(sympy.N(number))
     except (TypeError, ValueError):
-        raise UsageError(f"{option} must be a real number, not {sympy.sstr(value)}") from None
-    if not math.isfinite(number):
-        raise UsageError(f"{option} must be a finite number")
-    return number
+        raise UsageError(
+            f"{{{parameter}}} must be a real number, not {sympy.sstr(number)}", parameters=(parameter,)
+        ) from None
+    if not math.isfinite(result):
+        raise UsageError(f"{{{parameter}}} must be a finite number", parameters=(parameter,))
+    return result
 
 
 def plot_data(
@@ -303,16 +260,20 @@ def plot_data(
 
     from chainrule.derivation.engine import derive
 
-    a = _number(at, "--at")
-    lo = _number(start, "--from")
-    hi = _number(stop, "--to")
+    a = _number(at, "at")
+    lo = _number(start, "start")
+    hi = _number(stop, "stop")
     center = a if a is not None else 0.0
     lo = center - 5 if lo is None else lo
     hi = center + 5 if hi is None else hi
     if not lo < hi:
-        raise UsageError(f"--from must be less than --to (got {lo:g} and {hi:g})")
+        raise UsageError(
+            f"{{start}} must be less than {{stop}} (got {lo:g} and {hi:g})", parameters=("start", "stop")
+        )
     if a is not None and not lo <= a <= hi:
-        raise UsageError(f"--at {a:g} is outside the plotted range [{lo:g}, {hi:g}]")
+        raise UsageError(
+            f"{{at}} {a:g} is outside the plotted range [{lo:g}, {hi:g}]", parameters=("at",)
+        )
 
     derivation = derive(expr, wrt).verify()
     x = derivation.wrt
@@ -448,7 +409,9 @@ def plot(
     path = Path(output)
     suffix = path.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
-        raise UsageError(f"--output must end in {', '.join(IMAGE_SUFFIXES)}, not {path.name!r}")
+        raise UsageError(
+            f"{{output}} must end in {', '.join(IMAGE_SUFFIXES)}, not {path.name!r}", parameters=("output",)
+        )
     require_matplotlib()
     data = plot_data(expr, wrt, start=start, stop=stop, at=at)
     write_atomically(render_plot(data, suffix[1:]), path)

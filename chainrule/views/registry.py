@@ -60,39 +60,79 @@ _V = "chainrule.views."
 
 VIEWS: tuple[View, ...] = (
     # A derivation: d/dx of one expression, step by step.
-    View(kind="derivation", format="rich", renderer=_V + "rich:render_rich_text",
-         renderable=_V + "rich:derivation_renderable"),
+    View(
+        kind="derivation",
+        format="rich",
+        renderer=_V + "rich:render_rich_text",
+        renderable=_V + "rich:derivation_renderable",
+    ),
     View(kind="derivation", format="text", renderer=_V + "text:render_text", suffixes=(".txt",)),
     View(kind="derivation", format="latex", renderer=_V + "latex:render_latex", suffixes=(".tex",)),
     View(kind="derivation", format="markdown", renderer=_V + "markdown:render_markdown", suffixes=(".md",)),
-    View(kind="derivation", format="json", renderer=_V + "json:render_json", suffixes=(".json",),
-         data=_V + "json:derivation_to_dict"),
+    View(
+        kind="derivation",
+        format="json",
+        renderer=_V + "json:render_json",
+        suffixes=(".json",),
+        data=_V + "json:derivation_to_dict",
+    ),
     View(kind="derivation", format="html", renderer=_V + "html:render_html", suffixes=(".html", ".htm")),
     # A gradient: several partial derivatives of one expression.
-    View(kind="gradient", format="rich", renderer=_V + "gradient:render_rich_text",
-         renderable=_V + "gradient:gradient_renderable"),
+    View(
+        kind="gradient",
+        format="rich",
+        renderer=_V + "gradient:render_rich_text",
+        renderable=_V + "gradient:gradient_renderable",
+    ),
     View(kind="gradient", format="text", renderer=_V + "gradient:render_text", suffixes=(".txt",)),
     View(kind="gradient", format="latex", renderer=_V + "gradient:render_latex", suffixes=(".tex",)),
     View(kind="gradient", format="markdown", renderer=_V + "gradient:render_markdown", suffixes=(".md",)),
-    View(kind="gradient", format="json", renderer=_V + "gradient:render_json", suffixes=(".json",),
-         data=_V + "gradient:gradient_to_dict"),
+    View(
+        kind="gradient",
+        format="json",
+        renderer=_V + "gradient:render_json",
+        suffixes=(".json",),
+        data=_V + "gradient:gradient_to_dict",
+    ),
     View(kind="gradient", format="html", renderer=_V + "gradient:render_html", suffixes=(".html", ".htm")),
     # A computational graph after its forward and backward pass.
-    View(kind="graph", format="rich", renderer=_V + "graph:render_rich_text", renderable=_V + "graph:render_rich"),
+    View(
+        kind="graph",
+        format="rich",
+        renderer=_V + "graph:render_rich_text",
+        renderable=_V + "graph:render_rich",
+    ),
     View(kind="graph", format="text", renderer=_V + "graph:render_text", suffixes=(".txt",)),
     View(kind="graph", format="latex", renderer=_V + "graph:render_latex", suffixes=(".tex",)),
-    View(kind="graph", format="json", renderer=_V + "graph:render_json", suffixes=(".json",),
-         data=_V + "graph:graph_to_dict"),
+    View(
+        kind="graph",
+        format="json",
+        renderer=_V + "graph:render_json",
+        suffixes=(".json",),
+        data=_V + "graph:graph_to_dict",
+    ),
     View(kind="graph", format="dot", renderer=_V + "graph:render_dot", suffixes=(".dot", ".gv")),
-    View(kind="graph", format="html", renderer=_V + "graph_html:render_graph_html", suffixes=(".html", ".htm")),
+    View(
+        kind="graph", format="html", renderer=_V + "graph_html:render_graph_html", suffixes=(".html", ".htm")
+    ),
     View(kind="graph", format="svg", renderer=_V + "graph:render_dot", suffixes=(".svg",), image=True),
     View(kind="graph", format="png", renderer=_V + "graph:render_dot", suffixes=(".png",), image=True),
     View(kind="graph", format="pdf", renderer=_V + "graph:render_dot", suffixes=(".pdf",), image=True),
     # The verdict on a student's answer.
-    View(kind="check", format="rich", renderer=_V + "check:render_rich_text", renderable=_V + "check:renderable"),
+    View(
+        kind="check",
+        format="rich",
+        renderer=_V + "check:render_rich_text",
+        renderable=_V + "check:renderable",
+    ),
     View(kind="check", format="text", renderer=_V + "check:render_text", suffixes=(".txt",)),
-    View(kind="check", format="json", renderer=_V + "check:render_json", suffixes=(".json",),
-         data=_V + "check:check_to_dict"),
+    View(
+        kind="check",
+        format="json",
+        renderer=_V + "check:render_json",
+        suffixes=(".json",),
+        data=_V + "check:check_to_dict",
+    ),
 )
 
 
@@ -112,7 +152,9 @@ def view(kind: str, format: str) -> View:  # noqa: A002 - the format's name
         if row.kind == kind and row.format == format:
             return row
     choices = ", ".join(formats(kind, images=False))
-    raise UsageError(f"unknown format {format!r}; choose one of {choices} ({{format}})", parameters=("format",))
+    raise UsageError(
+        f"unknown format {format!r}; choose one of {choices} ({{format}})", parameters=("format",)
+    )
 
 
 def load(target: str) -> Callable[..., Any]:

@@ -17,38 +17,27 @@ from rich.panel import Panel
 from rich.text import Text
 from rich.tree import Tree
 
-from chainrule.derivation.dependencies import DependencyNode, dependency_tree
+from chainrule.derivation.dependencies import DependencyNode
 from chainrule.derivation.dependencies import label as dependency_label
 from chainrule.derivation.model import Derivation, Rule
-from chainrule.views.base import (
-    NumberedStep,
-    PointValue,
-    Settings,
-    StepRenderer,
-    evaluate_at,
-    held_constant,
-    numbered_steps,
-    recursion_limit,
-)
+from chainrule.derivation.rules import SPECS
+from chainrule.recursion import deep_recursion
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import (
     Equation,
     OnelineMathPrinter,
     PrettyMathPrinter,
-    exercise,
 )
+from chainrule.views.settings import Settings
 
-#: Badge colours by kind of rule; anything not listed is a table entry.
+#: Badge colours by the family of the rule (``derivation.rules.SPECS``).
 _BADGE_STYLES = {
-    Rule.CHAIN: "bold white on blue",
-    Rule.MULTIVARIABLE_CHAIN: "bold white on blue",
-    Rule.PRODUCT: "bold white on magenta",
-    Rule.QUOTIENT: "bold white on magenta",
-    Rule.SUM: "bold black on cyan",
-    Rule.CONSTANT_MULTIPLE: "bold black on cyan",
-    Rule.GENERAL_POWER: "bold white on red",
-    Rule.HIGHER_ORDER: "bold white on red",
-    Rule.SIMPLIFY: "bold black on yellow",
-    Rule.PARTIAL: "bold white on dark_green",
+    "chain": "bold white on blue",
+    "product": "bold white on magenta",
+    "structure": "bold black on cyan",
+    "power": "bold white on red",
+    "simplify": "bold black on yellow",
+    "partial": "bold white on dark_green",
 }
 _DEFAULT_BADGE = "bold black on green"
 
@@ -92,7 +81,7 @@ class Formula:
 
     def _pretty(self) -> tuple[list[str], int]:
         if self._cache is None:
-            with recursion_limit():
+            with deep_recursion():
                 form = PrettyMathPrinter().print(self.equation)
                 rows = PrettyMathPrinter().to_str(form).split("\n")
             self._cache = (rows, form.baseline)
@@ -100,16 +89,14 @@ class Formula:
 
     def _oneline(self) -> str:
         if self._line is None:
-            with recursion_limit():
+            with deep_recursion():
                 self._line = OnelineMathPrinter().doprint(self.equation)
         return self._line
 
 
-class RichRenderer(StepRenderer[Tree]):
-    format = "rich"
-
+class RichRenderer(StepRenderer[Any]):
     def badge(self, rule: Rule) -> Text:
-        return Text(f" {rule.title} ", style=_BADGE_STYLES.get(rule, _DEFAULT_BADGE))
+        return Text(f" {rule.title} ", style=_BADGE_STYLES.get(SPECS[rule].family, _DEFAULT_BADGE))
 
     def _print_step(self, item: NumberedStep) -> Any:
         head = Text.assemble((f"{item.label}. ", "bold"), self.badge(item.step.rule), " ", item.step.text)
@@ -121,49 +108,42 @@ class RichRenderer(StepRenderer[Tree]):
             parts.append(Formula(equation, prefix=f"{label}: ", style="dim"))
         return Group(*parts)
 
-    def point_group(self, point: PointValue) -> Group:
+    def point_group(self, point: PointSection) -> Group:
         p = OnelineMathPrinter()
-        where = ", ".join(f"{p.expr(s)} = {p.expr(v)}" for s, v in point.point)
-        parts: list[Any] = [Text(f"At {where}:", style="bold")]
+        parts: list[Any] = [Text(f"At {', '.join(p.doprint(eq) for eq in point.point)}:", style="bold")]
         if point.function_value is not None:
             parts.append(Formula(point.function_value))
-        parts.append(Formula(point.value))
-        if point.numeric is not None:
-            parts.append(Text(f"≈ {p.expr(point.numeric)}"))
+        parts.append(Formula(point.derivative))
+        if point.value.numeric is not None:
+            parts.append(Text(f"≈ {p.expr(point.value.numeric)}"))
         if point.tangent is not None:
             parts.append(Formula(point.tangent, prefix="tangent line: "))
         return Group(*parts)
 
-    def renderable(self, derivation: Derivation) -> Group:
+    def renderable(self, doc: Document) -> Group:
         printer = OnelineMathPrinter()
-        title = printer.doprint(exercise(derivation))
-        tree = Tree(Text(title, style="bold underline"), guide_style="dim")
-        if derivation.where:
-            where = ", ".join(f"{printer.expr(n)} = {printer.expr(v)}" for n, v in derivation.where)
-            tree.add(Text(f"where {where}", style="italic"))
-        held = held_constant(derivation)
-        if held:
-            tree.add(
-                Text("holding " + ", ".join(printer.expr(s) for s in held) + " constant", style="italic")
-            )
-        dependencies = dependency_tree(derivation)
-        if dependencies is not None:
-            tree.add(dependency_renderable(dependencies))
+        tree = Tree(Text(printer.doprint(doc.title), style="bold underline"), guide_style="dim")
+        if doc.where:
+            tree.add(Text("where " + ", ".join(printer.doprint(eq) for eq in doc.where), style="italic"))
+        if doc.held:
+            held = ", ".join(printer.expr(s) for s in doc.held)
+            tree.add(Text(f"holding {held} constant", style="italic"))
+        if doc.dependencies is not None:
+            tree.add(dependency_renderable(doc.dependencies))
         nodes: dict[int, Tree] = {}
-        for item in numbered_steps(derivation):
+        for item in doc.steps:
             parent = tree if item.parent is None else nodes[item.parent]
             nodes[item.index] = parent.add(self.render_step(item))
         answer = Panel(
-            Formula(self.answer(derivation), style="bold"),
+            Formula(doc.answer, style="bold"),
             title="Answer",
             title_align="left",
             border_style="green",
             expand=False,
         )
         parts: list[Any] = [tree, answer]
-        point = evaluate_at(derivation, self.settings.at)
-        if point is not None:
-            parts.append(self.point_group(point))
+        if doc.point is not None:
+            parts.append(self.point_group(doc.point))
         return Group(*parts)
 
 
@@ -180,13 +160,20 @@ def dependency_renderable(tree: DependencyNode) -> Tree:
 
 def derivation_renderable(derivation: Derivation, settings: Settings | None = None) -> Group:
     """A rich renderable of the derivation (``Derivation.__rich__`` uses it)."""
-    with recursion_limit():
-        return RichRenderer(settings or Settings()).renderable(derivation)
+    settings = settings or Settings()
+    with deep_recursion():
+        return RichRenderer(settings).renderable(document(derivation, settings))
 
 
-def render_rich_text(derivation: Derivation, settings: Settings | None = None, *, width: int = 100) -> str:
-    """The rich view as plain text without colour (for files and tests)."""
+def plain_text(renderable: Any, width: int) -> str:
+    """A rich renderable as plain text without colour (for files and tests)."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, force_terminal=False, no_color=True)
-    console.print(derivation_renderable(derivation, settings))
+    console.print(renderable)
     return buffer.getvalue()
+
+
+def render_rich_text(derivation: Derivation, settings: Settings | None = None) -> str:
+    """The rich view as plain text without colour, ``settings.width`` columns wide."""
+    settings = settings or Settings()
+    return plain_text(derivation_renderable(derivation, settings), settings.width)

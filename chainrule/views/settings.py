@@ -53,7 +53,7 @@ def make_settings(format: str = "", **settings: Any) -> Settings:  # noqa: A002 
     if unknown:
         raise UsageError(f"unknown render setting(s): {', '.join(unknown)}")
     if settings.get("standalone") and format and format != "latex":
-        raise UsageError("{standalone} applies only to the latex format", parameters=("standalone",))
+        raise UsageError("{standalone} applies only to {format} latex", parameters=("standalone", "format"))
     if settings.get("at") is not None:
         settings["at"] = read_point(settings["at"])
     else:

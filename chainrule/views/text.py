@@ -17,50 +17,38 @@ Answer: d/dx x**3 = 3*x**2
 
 from __future__ import annotations
 
-from chainrule.derivation.dependencies import dependency_tree, outline
+from chainrule.derivation.dependencies import outline
 from chainrule.derivation.model import Derivation
-from chainrule.views.base import (
-    NumberedStep,
-    PointValue,
-    Settings,
-    StepRenderer,
-    evaluate_at,
-    held_constant,
-)
-from chainrule.views.notation import PlainMathPrinter, exercise
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
+from chainrule.views.notation import PlainMathPrinter
+from chainrule.views.settings import Settings
 
 #: Deeper steps are not indented further, so a deep tree stays readable.
 MAX_INDENT_DEPTH = 8
 
 
 class TextRenderer(StepRenderer[list[str]]):
-    format = "text"
-
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = PlainMathPrinter()
 
-    def render(self, derivation: Derivation) -> str:
+    def render(self, doc: Document) -> str:
         p = self.printer
-        title = p.doprint(exercise(derivation))
-        lines = [title]
-        if derivation.where:
-            lines.append("where " + ", ".join(f"{p.expr(n)} = {p.expr(v)}" for n, v in derivation.where))
-        held = held_constant(derivation)
-        if held:
-            lines.append("holding " + ", ".join(p.expr(s) for s in held) + " constant")
-        tree = dependency_tree(derivation)
-        if tree is not None:
+        lines = [p.doprint(doc.title)]
+        if doc.where:
+            lines.append("where " + ", ".join(p.doprint(eq) for eq in doc.where))
+        if doc.held:
+            lines.append("holding " + ", ".join(p.expr(s) for s in doc.held) + " constant")
+        if doc.dependencies is not None:
             lines.append("Dependencies:")
-            lines.extend("  " * (depth + 1) + text for depth, text in outline(tree))
+            lines.extend("  " * (depth + 1) + text for depth, text in outline(doc.dependencies))
         lines.append("")
-        for block in self.render_steps(derivation):
+        for block in self.render_steps(doc):
             lines.extend(block)
         lines.append("")
-        lines.append("Answer: " + p.doprint(self.answer(derivation)))
-        point = evaluate_at(derivation, self.settings.at)
-        if point is not None:
-            lines.extend(self.point_lines(point))
+        lines.append("Answer: " + p.doprint(doc.answer))
+        if doc.point is not None:
+            lines.extend(self.point_lines(doc.point))
         return "\n".join(lines) + "\n"
 
     def _print_step(self, item: NumberedStep) -> list[str]:
@@ -75,15 +63,14 @@ class TextRenderer(StepRenderer[list[str]]):
             lines.append(f"{body}{label + ':':<10}{p.doprint(eq)}")
         return lines
 
-    def point_lines(self, point: PointValue) -> list[str]:
+    def point_lines(self, point: PointSection) -> list[str]:
         p = self.printer
-        where = ", ".join(f"{p.expr(s)} = {p.expr(v)}" for s, v in point.point)
-        lines = ["", f"At {where}:"]
+        lines = ["", f"At {', '.join(p.doprint(eq) for eq in point.point)}:"]
         if point.function_value is not None:
             lines.append("  " + p.doprint(point.function_value))
-        value = p.doprint(point.value)
-        if point.numeric is not None:
-            value += f" ~= {p.expr(point.numeric)}"
+        value = p.doprint(point.derivative)
+        if point.value.numeric is not None:
+            value += f" ~= {p.expr(point.value.numeric)}"
         lines.append("  " + value)
         if point.tangent is not None:
             lines.append("  tangent line: " + p.doprint(point.tangent))
@@ -92,4 +79,5 @@ class TextRenderer(StepRenderer[list[str]]):
 
 def render_text(derivation: Derivation, settings: Settings | None = None) -> str:
     """The derivation as plain ASCII text."""
-    return TextRenderer(settings or Settings()).render(derivation)
+    settings = settings or Settings()
+    return TextRenderer(settings).render(document(derivation, settings))

@@ -1,54 +1,96 @@
-"""The logic of ``chainrule check`` and ``chainrule worksheet``.
+"""``chainrule worksheet``: a file of exercises in, a document with worked solutions out.
 
-The typer commands in :mod:`chainrule.cli` forward their options here and
-reuse that module's helpers (format choice, atomic writes, rich printing).
-Each function returns the exit code: ``check`` 0 when the answer is right, 1
-when it is wrong or cannot be decided; ``worksheet`` 0 when every line
-worked, else the highest exit code of the failed lines (2 for bad input).
+Exit code 0 when every line worked, else the highest exit code of the failed
+lines (2 for bad input); the document holds every line that worked.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Annotated
 
+import typer
+
+from chainrule.cli.io import handle_errors, write_output
 from chainrule.errors import ChainruleError, UsageError
 
 #: Show a progress bar (on a terminal) from this many exercises on.
 PROGRESS_FROM = 10
 
 
-def run_check(expr: str, answer: str, wrt: str | None, fmt: str | None) -> int:
-    """Print the verdict on ``answer`` in ``fmt`` (rich, text or json); return the exit code."""
-    from chainrule.cli.app import choose_format, print_rich, write_output
-    from chainrule.homework.check import check
+class WorksheetFormat(str, enum.Enum):
+    """Document formats of ``chainrule worksheet``."""
 
-    result = check(expr, answer, wrt)
-    kind = choose_format(fmt, None)
-    if kind == "rich":
-        print_rich(result)
-    elif kind == "json":
-        write_output(result.to_json(), None)
-    else:
-        write_output(result.to_text(), None)
-    return result.exit_code
+    latex = "latex"
+    markdown = "markdown"
+
+
+
+EXAMPLES = """\
+Examples:
+
+  chainrule worksheet exercises.txt -o sheet.tex
+
+  chainrule worksheet exercises.txt --answers-only -o key.md
+
+  chainrule worksheet exercises.txt --jobs 4 -o sheet.pdf
+
+  printf 'sin(x^2)\\nx^2 y ; wrt=y\\n' | chainrule worksheet - --format markdown
+"""
+
+
+def worksheet(
+    file: Annotated[
+        str, typer.Argument(help="Exercises, one per line ('x^2 y ; wrt=y', '# comments'); - for stdin.")
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically): .tex, .md, or .pdf (compiled with pdflatex).",
+        ),
+    ] = None,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        WorksheetFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Document format (default: from the --output suffix, else latex).",
+            show_default=False,
+        ),
+    ] = None,
+    solutions: Annotated[
+        bool,
+        typer.Option("--solutions/--answers-only", help="Worked solutions, or only an answer key."),
+    ] = True,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=256, help="Worker processes (same output for any N).")
+    ] = 1,
+) -> None:
+    """Turn a file of exercises into a worksheet with worked solutions (LaTeX, Markdown or PDF)."""
+    with handle_errors():
+        code = run_worksheet(file, output, format.value if format else None, solutions=solutions, jobs=jobs)
+    raise typer.Exit(code)
 
 
 def run_worksheet(source: str, output: Path | None, fmt: str | None, *, solutions: bool, jobs: int) -> int:
     """Build the worksheet from ``source`` (a path, or ``-`` for stdin); return the exit code."""
-    from chainrule.cli.app import write_output
-    from chainrule.homework.worksheet import build, compile_pdf, error_lines, format_for
+    from chainrule.homework.worksheet import error_lines
+    from chainrule.views.worksheet import build, compile_pdf, format_for
 
     kind = format_for(output, fmt)
     text = _read_source(source)
     with _progress_bar() as progress:
         sheet = build(text, format=kind, solutions=solutions, jobs=jobs, progress=progress)
     if output is not None and output.suffix.lower() == ".pdf":
-        from chainrule.files import write_atomically
-
-        write_atomically(compile_pdf(sheet.document), output)
+        write_output(compile_pdf(sheet.document), output)
     else:
         write_output(sheet.document, output)
     if sheet.errors:

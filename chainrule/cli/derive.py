@@ -1,0 +1,107 @@
+"""``chainrule derive``: differentiate an expression and explain every step."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+
+EXAMPLES = """\
+Examples:
+
+  chainrule derive "sin(x**2)"
+
+  chainrule derive "g(h(i(x)))" --names y,z --notation leibniz
+
+  chainrule derive "x**2*y" --wrt y
+
+  chainrule derive "exp(2*x)" --order 2 --format latex --standalone -o exp.tex
+
+  chainrule derive "x**3" --at x=2
+
+  chainrule derive "x**2*y" --wrt m --where x=m*n --where y=m+n --format json
+"""
+
+DeriveFormat = format_choices("derivation")
+
+
+class Notation(str, enum.Enum):
+    leibniz = "leibniz"
+    lagrange = "lagrange"
+    both = "both"
+
+
+def derive(
+    expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
+    wrt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--wrt",
+            "-x",
+            help="Differentiate by VAR (needed when there are several); repeat it for a gradient.",
+        ),
+    ] = None,
+    order: Annotated[
+        int, typer.Option("--order", "-n", min=1, max=20, help="How many times to differentiate.")
+    ] = 1,
+    format: Annotated[  # noqa: A002 - the option is called --format
+        DeriveFormat | None,  # type: ignore[valid-type]
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="Output format [default: rich on a terminal, text otherwise, or from the --output suffix].",
+            show_default=False,
+        ),
+    ] = None,
+    notation: Annotated[
+        Notation,
+        typer.Option(case_sensitive=False, help="Chain-rule notation to show."),
+    ] = Notation.both,
+    names: Annotated[
+        str | None,
+        typer.Option("--names", help="Names for intermediate variables, e.g. u,v,w."),
+    ] = None,
+    no_simplify: Annotated[
+        bool, typer.Option("--no-simplify", help="Keep the answer as the rules produce it.")
+    ] = False,
+    at: Annotated[
+        list[str] | None,
+        typer.Option("--at", metavar="VAR=VALUE", help="Evaluate the derivative (and tangent line) there."),
+    ] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option("--where", metavar="NAME=EXPR", help="Define an intermediate variable (repeatable)."),
+    ] = None,
+    standalone: Annotated[
+        bool,
+        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="Write to FILE (atomically); the suffix picks the format if --format is not given.",
+        ),
+    ] = None,
+) -> None:
+    """Differentiate EXPR and explain every step."""
+    with handle_errors():
+        from chainrule.derivation.engine import derive as derive_expr
+        from chainrule.derivation.model import Gradient
+
+        fmt = choose_format("derivation", format.value if format else None, output)
+        variables = list(dict.fromkeys(wrt)) if wrt else [None]
+        derivations = tuple(
+            derive_expr(expr, variable, order=order, names=names, simplify=not no_simplify, where=where)
+            for variable in variables
+        )
+        result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=derivations)
+        settings: dict[str, Any] = {"notation": notation.value, "at": at or None, "standalone": standalone}
+        show(result, fmt, output, **settings)

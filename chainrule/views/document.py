@@ -1,0 +1,175 @@
+"""A derivation's document: what every format shows, assembled once.
+
+The title (``d/dx expr``), the user's definitions, the variables held
+constant, the dependency tree, the numbered steps with their equations, the
+answer, and the value at a point. Each format prints this document; none
+re-assembles it, so none can leave a part out.
+
+``StepRenderer`` is the base of the per-format renderers: it dispatches each
+step to ``_print_<rule>`` (looked up by the rule's name, SymPy-printer
+style), with ``_print_step`` as the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import sympy
+
+from chainrule.derivation.at_point import PointValue, evaluate_at
+from chainrule.derivation.dependencies import DependencyNode, dependency_tree
+from chainrule.derivation.model import Derivation, Step
+from chainrule.views.notation import (
+    Diff,
+    Equation,
+    Math,
+    Product,
+    StepMath,
+    StepNotation,
+    Sum,
+    answer_equation,
+    exercise,
+)
+from chainrule.views.settings import Settings
+
+
+@dataclass(frozen=True)
+class NumberedStep:
+    """A step with its place in the tree: ``label`` is ``1``, ``1.2``, ``2``..."""
+
+    index: int
+    label: str
+    step: Step
+    parent: int | None
+    depth: int
+    math: StepMath
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointSection:
+    """The value at a point, as equations: ``f(2) = 4``, ``f'(2) = 10``, the tangent line."""
+
+    value: PointValue
+    point: tuple[Equation, ...]
+    derivative: Equation
+    function_value: Equation | None = None
+    tangent: Equation | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """Everything a format shows for one derivation, in reading order."""
+
+    derivation: Derivation
+    title: Diff
+    where: tuple[Equation, ...]
+    held: tuple[sympy.Symbol, ...]
+    dependencies: DependencyNode | None
+    steps: tuple[NumberedStep, ...]
+    answer: Equation
+    point: PointSection | None
+
+
+def document(derivation: Derivation, settings: Settings) -> Document:
+    """The document of ``derivation`` (with the point of ``settings.at``, if any)."""
+    return Document(
+        derivation=derivation,
+        title=exercise(derivation),
+        where=tuple(Equation((Math(n), Math(v))) for n, v in derivation.where),
+        held=held_constant(derivation),
+        dependencies=dependency_tree(derivation),
+        steps=tuple(numbered_steps(derivation)),
+        answer=answer_equation(derivation),
+        point=point_section(derivation, settings.at),
+    )
+
+
+def held_constant(derivation: Derivation) -> tuple[sympy.Symbol, ...]:
+    """The other variables of a plain partial derivative (no ``where``): they are held constant."""
+    if derivation.where:
+        return ()
+    others = (s for s in derivation.expr.free_symbols if s != derivation.wrt)
+    return tuple(sorted(others, key=lambda s: s.name))
+
+
+def numbered_steps(derivation: Derivation) -> list[NumberedStep]:
+    """Every step in reading order, numbered like ``1``, ``1.1``, ``1.2``, ``2``."""
+    notation = StepNotation()
+    out: list[NumberedStep] = []
+    # Keyed by object identity: the most recent occurrence of each step object.
+    # Pre-order means a step's whole subtree is listed before the next occurrence.
+    index_of: dict[int, int] = {}
+    children: dict[int, int] = {}
+    top = 0
+    for step, parent, depth in derivation.walk():
+        if parent is None:
+            top += 1
+            label, parent_index = str(top), None
+        else:
+            parent_index = index_of[id(parent)]
+            children[parent_index] = children.get(parent_index, 0) + 1
+            label = f"{out[parent_index].label}.{children[parent_index]}"
+        index = len(out)
+        index_of[id(step)] = index
+        children[index] = 0
+        out.append(NumberedStep(index, label, step, parent_index, depth, notation.doprint(step)))
+    return out
+
+
+def point_section(
+    derivation: Derivation, at: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
+) -> PointSection | None:
+    """The equations of the value at a point: ``f(a) = …``, ``f'(a) = …``, ``y = f(a) + f'(a)(x - a)``."""
+    value = evaluate_at(derivation, at)
+    if value is None:
+        return None
+    variables = value.variables
+    f = sympy.Function("f")
+    values = tuple(v for _, v in value.point)
+    wrt = next((s for s in variables if s.name == derivation.wrt.name), derivation.wrt)
+    lhs = sympy.Derivative(f(*variables), wrt, derivation.order).subs(dict(value.point))
+    function_value = tangent = None
+    if value.function_value is not None:
+        function_value = Equation((Math(f(*values)), Math(value.function_value)))
+    if value.tangent is not None:
+        (variable,), (a,) = variables, values
+        slope = Product((Math(value.value), Math(variable - a)))
+        rhs = Sum((Math(value.function_value), slope)) if value.function_value != 0 else slope
+        tangent = Equation((Math(sympy.Symbol("y")), rhs))
+    return PointSection(
+        value=value,
+        point=tuple(Equation((Math(s), Math(v))) for s, v in value.point),
+        derivative=Equation((Math(lhs), Math(value.value))),
+        function_value=function_value,
+        tangent=tangent,
+    )
+
+
+R = TypeVar("R")
+
+
+class StepRenderer(Generic[R]):
+    """Base of the step-by-step formats: dispatch each step per rule."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def render_steps(self, doc: Document) -> list[R]:
+        return [self.render_step(item) for item in doc.steps]
+
+    def render_step(self, item: NumberedStep) -> R:
+        method = getattr(self, f"_print_{item.step.rule.value}", self._print_step)
+        return method(item)
+
+    def _print_step(self, item: NumberedStep) -> R:
+        raise NotImplementedError
+
+    def notation_lines(self, math: StepMath) -> list[tuple[str, Equation]]:
+        """The chain-rule forms the settings ask for, as ``(label, equation)``."""
+        lines: list[tuple[str, Equation]] = []
+        if self.settings.leibniz and math.leibniz is not None:
+            lines.append(("Leibniz", math.leibniz))
+        if self.settings.lagrange and math.lagrange is not None:
+            lines.append(("Lagrange", math.lagrange))
+        return lines
