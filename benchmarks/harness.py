@@ -12,6 +12,7 @@ largest sizes, where fixed costs no longer hide the growth.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -21,7 +22,7 @@ import subprocess
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,26 @@ def timed_out(seconds: float) -> str:
     return f"timed out after {seconds:g} s"
 
 
+#: In a child only: the pipe to the parent, so a phase can say it has begun (see ``Phases.timing``).
+_to_parent: Any = None
+
+
 class Phases(dict[str, float]):
     """Seconds spent in each phase of one timed run, e.g. ``{"derive": 0.01, "verify": 0.02}``.
 
     A case returns this to have each phase's median reported beside the whole run's.
+    Timing each phase with :meth:`timing` also tells the parent which phase is
+    running, so a case stopped at its time limit says where it was
+    (``timed out after 10 s in verify``) and what it had finished.
     """
+
+    @contextlib.contextmanager
+    def timing(self, name: str) -> Iterator[None]:
+        if _to_parent is not None:
+            _to_parent.send(("phase", name, dict(self)))
+        start = time.perf_counter()
+        yield
+        self[name] = time.perf_counter() - start
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,6 +69,7 @@ class Timing:
     failure: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     phases: dict[str, float] = field(default_factory=dict)
+    unfinished: str | None = None  # the phase that was running when the case failed
 
     @property
     def ok(self) -> bool:
@@ -63,10 +80,12 @@ class Timing:
         return (self.failure or "").startswith("timed out")
 
     def phase(self, name: str) -> Timing:
-        """One phase's median as a Timing of its own (the whole run's failure if it failed)."""
+        """One phase's median as a Timing of its own; the failure, if it failed in this phase."""
         if name in self.phases:
-            return Timing(median=self.phases[name], runs=self.runs)
-        return Timing(median=None, failure=self.failure or f"no phase {name!r}")
+            return Timing(median=self.phases[name], runs=max(1, self.runs))
+        if self.failure and (name == self.unfinished or self.unfinished is None):
+            return Timing(median=None, failure=self.failure.removesuffix(f" in {name}"))
+        return Timing(median=None, failure="–")  # never reached
 
 
 def not_run(reason: str) -> Timing:
@@ -79,6 +98,8 @@ def not_run(reason: str) -> Timing:
 
 def _child(conn: Any, fn: Callable[..., Any], setup: Callable[[], Any] | None, settings: dict) -> None:
     """Run the case in a thread with a large stack."""
+    global _to_parent
+    _to_parent = conn
     threading.stack_size(CHILD_STACK_BYTES)
     worker = threading.Thread(target=_report_case, args=(conn, fn, setup, settings))
     worker.start()
@@ -169,36 +190,47 @@ def measure(
     process = ctx.Process(target=_child, args=(send, fn, setup, settings), daemon=True)
     process.start()
     send.close()
-    message = _await_message(receive, process, timeout)
+    message, began = _await_message(receive, process, timeout)
     if message is None:
-        if process.is_alive():
-            process.kill()
-            process.join()
-            return Timing(median=None, failure=timed_out(timeout))
+        failure = timed_out(timeout) if process.is_alive() else None
+        process.kill()
         process.join()
-        return Timing(median=None, failure=f"crashed (exit {process.exitcode})")
+        failure = failure or f"crashed (exit {process.exitcode})"
+        if began is None:
+            return Timing(median=None, failure=failure)
+        phase, done = began
+        return Timing(median=None, failure=f"{failure} in {phase}", phases=done, unfinished=phase)
     process.join(5)
     if process.is_alive():
         process.kill()
         process.join()
     status, payload, extra, phases = message
     if status != "ok":
-        return Timing(median=None, failure=payload, extra=extra)
+        if began is None:
+            return Timing(median=None, failure=payload, extra=extra)
+        phase, done = began
+        return Timing(
+            median=None, failure=f"{payload} in {phase}", extra=extra, phases=done, unfinished=phase
+        )
     return Timing(median=statistics.median(payload), runs=len(payload), extra=extra, phases=phases)
 
 
-def _await_message(receive: Any, process: Any, timeout: float) -> Any:
-    """The child's one message, or ``None`` if it died or ran past ``timeout``."""
+def _await_message(receive: Any, process: Any, timeout: float) -> tuple[Any, tuple[str, dict] | None]:
+    """The child's result, or ``None`` if it died or ran past ``timeout``; and the last phase it began."""
     deadline = time.monotonic() + timeout
+    began: tuple[str, dict] | None = None
     while time.monotonic() < deadline:
         if receive.poll(min(0.5, max(0.0, deadline - time.monotonic()))):
             try:
-                return receive.recv()
+                message = receive.recv()
             except EOFError:
-                return None
-        if not process.is_alive() and not receive.poll():
-            return None
-    return None
+                return None, began
+            if message[0] != "phase":
+                return message, began
+            began = (message[1], message[2])
+        elif not process.is_alive():
+            return None, began
+    return None, began
 
 
 # --------------------------------------------------------------------------- growth
