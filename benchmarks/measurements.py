@@ -1,0 +1,403 @@
+"""Each part of a run: the workloads timed under the harness, and the figures they give.
+
+1. ``derive()`` against SymPy on the homework and on the scaling families: the
+   steps alone (``simplify=False``) against ``sympy.diff``; the whole derivation
+   (steps, simplified answer, ``verify()``; each phase's median kept) against
+   SymPy's ``simplify(diff(e))`` (the homework only).
+2. ``backprop()`` on graphs up to tens of thousands of nodes: time, and peak
+   memory (``tracemalloc``, in a separate run so it does not slow the timed one).
+3. CLI start-up: ``chainrule derive "sin(x**2)" -f text`` against
+   ``python -c "import sympy"``, whole processes, interleaved.
+4. Worksheet throughput: ``chainrule worksheet FILE --jobs 1`` and ``--jobs 2``.
+5. ``parse()`` of a long sum, up to the parser's length limit.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sympy
+
+from benchmarks import workloads
+from benchmarks.harness import (
+    Phases,
+    Timing,
+    measure,
+    not_run,
+    time_process,
+    time_processes,
+    top_imports,
+)
+from benchmarks.workloads import Plan
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("homework", "scaling", "backprop", "cli", "worksheet", "parse")
+Log = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- part 1: derive
+
+
+@dataclass(frozen=True, kw_only=True)
+class Row:
+    """One case of part 1: our figures and SymPy's."""
+
+    family: str
+    size: int
+    label: str
+    steps: Timing  # derive(simplify=False); its extra["value"] is the number of steps
+    whole: Timing  # derive() and verify(), with the phases "derive" and "verify"
+    diff: Timing  # sympy.diff
+    simplified_diff: Timing | None = None  # sympy.simplify(sympy.diff(...)), the homework only
+
+    @property
+    def count(self) -> int | None:
+        return self.steps.extra.get("value")
+
+    @property
+    def full(self) -> Timing:
+        """``derive()`` with the final simplification: the whole derivation's first phase."""
+        return self.whole.phase("derive")
+
+    @property
+    def verify(self) -> Timing:
+        return self.whole.phase("verify")
+
+    @property
+    def ratio(self) -> float | None:
+        """Steps over ``sympy.diff``."""
+        return over(self.steps, self.diff)
+
+    @property
+    def whole_ratio(self) -> float | None:
+        """The whole derivation over SymPy's ``simplify(diff(e))``."""
+        return over(self.whole, self.simplified_diff)
+
+
+def over(ours: Timing, theirs: Timing | None) -> float | None:
+    """Our median over theirs, when both were measured."""
+    if theirs is not None and ours.ok and theirs.ok and theirs.median:
+        return ours.median / theirs.median  # type: ignore[operator]
+    return None
+
+
+def count_steps(expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | None) -> int:
+    """Build the steps alone (``simplify=False``); the number of steps."""
+    from chainrule import derive
+
+    return len(derive(expr, wrt, simplify=False, where=where).steps)
+
+
+def derive_and_verify(expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | None) -> Phases:
+    """The whole derivation: steps, simplified answer, then ``verify()``; each phase's seconds."""
+    from chainrule import derive
+
+    phases = Phases()
+    with phases.timing("derive"):
+        derivation = derive(expr, wrt, where=where)
+    with phases.timing("verify"):
+        derivation.verify()
+    return phases
+
+
+def derive_case(
+    plan: Plan,
+    family: str,
+    size: int,
+    label: str,
+    expr: sympy.Expr,
+    wrt: sympy.Symbol,
+    *,
+    where: workloads.Where | None = None,
+    diff_expr: sympy.Expr | None = None,
+    skipped: dict[str, Timing] | None = None,
+    simplified_diff: bool = False,
+) -> Row:
+    """Time one expression every way; a kind in ``skipped`` is reported as given instead."""
+    target = diff_expr if diff_expr is not None else expr
+    ours = {"repeats": plan.repeats, "budget": plan.case_budget, "timeout": plan.timeout}
+    theirs = {**ours, "timeout": plan.diff_timeout}
+    cases: dict[str, tuple[Callable[[], Any], dict[str, Any]]] = {
+        "steps": (lambda: count_steps(expr, wrt, where), ours),
+        "whole": (lambda: derive_and_verify(expr, wrt, where), ours),
+        "diff": (lambda: sympy.diff(target, wrt), theirs),
+    }
+    if simplified_diff:
+        cases["simplified_diff"] = (lambda: sympy.simplify(sympy.diff(target, wrt)), theirs)
+    skipped = skipped or {}
+    timings = {
+        kind: skipped[kind] if kind in skipped else measure(fn, **limits)
+        for kind, (fn, limits) in cases.items()
+    }
+    return Row(
+        family=family,
+        size=size,
+        label=label,
+        steps=timings["steps"],
+        whole=timings["whole"],
+        diff=timings["diff"],
+        simplified_diff=timings.get("simplified_diff"),
+    )
+
+
+def run_homework(plan: Plan, log: Log) -> list[Row]:
+    rows = []
+    for i, (text, expr) in enumerate(workloads.homework(plan.homework_limit), start=1):
+        (wrt,) = expr.free_symbols
+        rows.append(derive_case(plan, "homework", i, text, expr, wrt, simplified_diff=True))
+        log(f"  homework {i}: {text}")
+    return rows
+
+
+def run_family(plan: Plan, name: str, log: Log) -> list[Row]:
+    """One scaling family, size by size; a kind of case that timed out is not run at larger sizes."""
+    build = workloads.FAMILIES[name]
+    rows: list[Row] = []
+    stopped: dict[str, Timing] = {}
+    for size in plan.family_sizes[name]:
+        built = build(size)
+        if isinstance(built, tuple):
+            expr, wrt, where = built
+            diff_expr = workloads.substituted(expr, where)
+        else:
+            expr, wrt, where, diff_expr = built, workloads.X, None, None
+        row = derive_case(
+            plan, name, size, str(size), expr, wrt, where=where, diff_expr=diff_expr, skipped=stopped
+        )
+        rows.append(row)
+        for kind, timing in (("steps", row.steps), ("whole", row.whole), ("diff", row.diff)):
+            if timing.timed_out and kind not in stopped:
+                stopped[kind] = not_run(f"{timing.failure} at size {size}")
+        log(f"  {name} {size}: steps {_brief(row.steps)}, whole {_brief(row.whole)}, diff {_brief(row.diff)}")
+    return rows
+
+
+def run_scaling(plan: Plan, log: Log) -> dict[str, list[Row]]:
+    return {name: run_family(plan, name, log) for name in workloads.FAMILIES if name in plan.family_sizes}
+
+
+def _brief(timing: Timing) -> str:
+    return f"{timing.median:.4f} s" if timing.ok else str(timing.failure)
+
+
+# --------------------------------------------------------------------------- part 2: backprop
+
+
+@dataclass(frozen=True, kw_only=True)
+class GraphRow:
+    family: str
+    size: int
+    time: Timing  # its extra["value"] is the number of nodes
+    memory: Timing  # its extra["peak"] is the peak traced bytes
+
+    @property
+    def nodes(self) -> int | None:
+        return self.time.extra.get("value")
+
+    @property
+    def peak(self) -> int | None:
+        return self.memory.extra.get("peak") if self.memory.ok else None
+
+
+def graph_case(plan: Plan, name: str, size: int) -> GraphRow:
+    """``backprop()`` on one graph: timed, then traced for its peak memory in a second child."""
+    from chainrule import backprop
+    from chainrule.recursion import deep_recursion
+
+    limit = max(20_000, 4 * size)
+
+    def build() -> tuple[sympy.Expr, workloads.Point | None]:
+        with deep_recursion(limit):
+            expr, at = workloads.GRAPHS[name](size)
+            hash(expr)  # hashed in the child, before the first timed run
+            return expr, at
+
+    def run(graph: tuple[sympy.Expr, workloads.Point | None]) -> int:
+        with deep_recursion(limit):
+            return len(backprop(*graph).nodes)
+
+    timing = measure(run, setup=build, repeats=plan.repeats, budget=plan.case_budget, timeout=plan.timeout)
+    if not timing.ok:
+        memory = not_run("the timed run failed")
+    elif size > plan.traced_nodes:
+        memory = not_run(f"not traced above {plan.traced_nodes:,} nodes in the {plan.name} plan")
+    else:
+        memory = measure(run, setup=build, repeats=1, budget=0, timeout=plan.timeout * 2, memory=True)
+    return GraphRow(family=name, size=size, time=timing, memory=memory)
+
+
+def run_backprop(plan: Plan, log: Log) -> dict[str, list[GraphRow]]:
+    result: dict[str, list[GraphRow]] = {}
+    for name in workloads.GRAPHS:
+        rows: list[GraphRow] = []
+        stopped: Timing | None = None
+        for size in plan.graph_sizes:
+            if stopped is not None:
+                rows.append(GraphRow(family=name, size=size, time=stopped, memory=stopped))
+                continue
+            row = graph_case(plan, name, size)
+            rows.append(row)
+            if row.time.timed_out:
+                stopped = not_run(f"{row.time.failure} at {size} nodes")
+            log(f"  backprop {name} {size}: {_brief(row.time)}")
+        result[name] = rows
+    return result
+
+
+# --------------------------------------------------------------------------- part 5: parse
+
+
+@dataclass(frozen=True, kw_only=True)
+class TextRow:
+    size: int  # characters
+    time: Timing
+
+
+def run_parse(plan: Plan, log: Log) -> list[TextRow]:
+    """``chainrule.parse`` on long sums, up to the parser's length limit."""
+    from chainrule import parse
+
+    limit = workloads.parser_length_limit()
+    rows: list[TextRow] = []
+    for share in plan.parse_shares:
+        text = workloads.long_sum_text(int(limit * share))
+        timing = measure(
+            lambda text=text: parse(text), repeats=plan.repeats, budget=plan.case_budget, timeout=plan.timeout
+        )
+        rows.append(TextRow(size=len(text), time=timing))
+        log(f"  parse {len(text)} characters: {_brief(timing)}")
+    return rows
+
+
+# --------------------------------------------------------------------------- parts 3 and 4: processes
+
+
+def chainrule_command() -> list[str]:
+    """The installed ``chainrule`` script next to this Python (not a shell shim), else ``-m``."""
+    script = Path(sys.executable).with_name("chainrule")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "chainrule"]
+
+
+#: The library's whole derivation, verified, as a program: what the CLI would run if it verified.
+VERIFIED_PROGRAM = "import chainrule; print(chainrule.derive('sin(x**2)').verify().to_text())"
+
+#: The processes part 3 times, as the report shows them, by name.
+CLI_COMMANDS = {
+    "cli": 'chainrule derive "sin(x**2)" -f text',
+    "verified": f'python -c "{VERIFIED_PROGRAM}"',
+    "bare": 'python -c "import sympy"',
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CliResult:
+    timings: dict[str, Timing]  # by the names of CLI_COMMANDS
+    runs: int
+    top_imports: list[tuple[str, float]] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float | None:
+        return over(self.timings["cli"], self.timings["bare"])
+
+
+def run_cli(plan: Plan, log: Log) -> CliResult:
+    commands = {
+        "cli": [*chainrule_command(), "derive", "sin(x**2)", "-f", "text"],
+        "verified": [sys.executable, "-c", VERIFIED_PROGRAM],
+        "bare": [sys.executable, "-c", "import sympy"],
+    }
+    timings = time_processes(commands, runs=plan.cli_runs, timeout=plan.process_timeout, cwd=ROOT)
+    try:
+        importtime = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import chainrule.cli"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=plan.process_timeout,
+        ).stderr
+    except subprocess.TimeoutExpired:
+        importtime = ""
+    log(f"  cli: ours {_brief(timings['cli'])}, bare import sympy {_brief(timings['bare'])}")
+    return CliResult(timings=timings, runs=plan.cli_runs, top_imports=top_imports(importtime))
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorksheetResult:
+    exercises: int
+    by_jobs: dict[int, Timing]  # --jobs 1 and --jobs 2
+
+
+def run_worksheet(plan: Plan, log: Log) -> WorksheetResult:
+    by_jobs: dict[int, Timing] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "exercises.txt"
+        lines = workloads.worksheet_lines(plan.worksheet_exercises)
+        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for jobs in (1, 2):
+            out = Path(tmp) / f"sheet-{jobs}.md"
+            args = [*chainrule_command(), "worksheet", str(source), "--jobs", str(jobs), "-o", str(out)]
+            by_jobs[jobs] = time_process(args, timeout=plan.process_timeout, cwd=ROOT)
+            log(f"  worksheet --jobs {jobs}: {_brief(by_jobs[jobs])}")
+    return WorksheetResult(exercises=plan.worksheet_exercises, by_jobs=by_jobs)
+
+
+# --------------------------------------------------------------------------- a whole run
+
+
+@dataclass
+class Results:
+    plan: Plan
+    homework: list[Row] = field(default_factory=list)
+    scaling: dict[str, list[Row]] = field(default_factory=dict)
+    backprop: dict[str, list[GraphRow]] = field(default_factory=dict)
+    parsing: list[TextRow] = field(default_factory=list)
+    cli: CliResult | None = None
+    worksheet: WorksheetResult | None = None
+    seconds: float = 0.0
+
+
+def warm_up() -> None:
+    """Pay SymPy's one-time lazy imports (sympy.tensor on the first sum, sympy.physics.units in
+    the first simplify) once, before the children are forked: part 1 measures differentiation,
+    not imports (part 3 measures start-up)."""
+    from chainrule import derive, parse
+
+    expr = parse("sin(x^2) + x")
+    derive(expr).verify()
+    sympy.simplify(sympy.diff(expr))
+
+
+def collect(plan: Plan, parts: Sequence[str], log: Log) -> Results:
+    """Run the ``parts`` of ``plan``; every case is bounded by the plan's time limits."""
+    start = time.perf_counter()
+    warm_up()
+    res = Results(plan=plan)
+    if "homework" in parts:
+        log("part 1: homework")
+        res.homework = run_homework(plan, log)
+    if "scaling" in parts:
+        log("part 1: scaling")
+        res.scaling = run_scaling(plan, log)
+    if "backprop" in parts:
+        log("part 2: backprop")
+        res.backprop = run_backprop(plan, log)
+    if "cli" in parts:
+        log("part 3: cli")
+        res.cli = run_cli(plan, log)
+    if "worksheet" in parts:
+        log("part 4: worksheet")
+        res.worksheet = run_worksheet(plan, log)
+    if "parse" in parts:
+        log("part 5: parse")
+        res.parsing = run_parse(plan, log)
+    res.seconds = time.perf_counter() - start
+    return res
