@@ -95,16 +95,26 @@ def count_steps(expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | No
     return len(derive(expr, wrt, simplify=False, where=where).steps)
 
 
-def derive_and_verify(expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | None) -> Phases:
+def derive_and_verify(
+    expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | None, *, verify: bool = True
+) -> Phases:
     """The whole derivation: steps, simplified answer, then ``verify()``; each phase's seconds."""
     from chainrule import derive
 
     phases = Phases()
     with phases.timing("derive"):
         derivation = derive(expr, wrt, where=where)
-    with phases.timing("verify"):
-        derivation.verify()
+    if verify:
+        with phases.timing("verify"):
+            derivation.verify()
     return phases
+
+
+def _without_verify(derived: Timing, reason: str) -> Timing:
+    """The whole derivation not run, verification skipped for ``reason``; its derive phase kept."""
+    if not derived.ok:
+        return derived
+    return Timing(median=None, failure=f"not run ({reason})", phases=derived.phases, unfinished="verify")
 
 
 def derive_case(
@@ -118,15 +128,18 @@ def derive_case(
     where: workloads.Where | None = None,
     diff_expr: sympy.Expr | None = None,
     skipped: dict[str, Timing] | None = None,
+    skip_verify: str | None = None,
     simplified_diff: bool = False,
 ) -> Row:
-    """Time one expression every way; a kind in ``skipped`` is reported as given instead."""
+    """Time one expression every way; a kind in ``skipped`` is reported as given instead, and
+    with ``skip_verify`` (the reason) the whole derivation is timed without its verification."""
     target = diff_expr if diff_expr is not None else expr
     ours = {"repeats": plan.repeats, "budget": plan.case_budget, "timeout": plan.timeout}
     theirs = {**ours, "timeout": plan.diff_timeout}
+    verify = skip_verify is None
     cases: dict[str, tuple[Callable[[], Any], dict[str, Any]]] = {
         "steps": (lambda: count_steps(expr, wrt, where), ours),
-        "whole": (lambda: derive_and_verify(expr, wrt, where), ours),
+        "whole": (lambda: derive_and_verify(expr, wrt, where, verify=verify), ours),
         "diff": (lambda: sympy.diff(target, wrt), theirs),
     }
     if simplified_diff:
@@ -136,6 +149,8 @@ def derive_case(
         kind: skipped[kind] if kind in skipped else measure(fn, **limits)
         for kind, (fn, limits) in cases.items()
     }
+    if skip_verify is not None:
+        timings["whole"] = _without_verify(timings["whole"], skip_verify)
     return Row(
         family=family,
         size=size,
@@ -157,10 +172,12 @@ def run_homework(plan: Plan, log: Log) -> list[Row]:
 
 
 def run_family(plan: Plan, name: str, log: Log) -> list[Row]:
-    """One scaling family, size by size; a kind of case that timed out is not run at larger sizes."""
+    """One scaling family, size by size; a kind of case that timed out is not run at larger sizes
+    (a whole derivation that timed out in its verification goes on without it)."""
     build = workloads.FAMILIES[name]
     rows: list[Row] = []
     stopped: dict[str, Timing] = {}
+    skip_verify: str | None = None
     for size in plan.family_sizes[name]:
         built = build(size)
         if isinstance(built, tuple):
@@ -169,11 +186,24 @@ def run_family(plan: Plan, name: str, log: Log) -> list[Row]:
         else:
             expr, wrt, where, diff_expr = built, workloads.X, None, None
         row = derive_case(
-            plan, name, size, str(size), expr, wrt, where=where, diff_expr=diff_expr, skipped=stopped
+            plan,
+            name,
+            size,
+            str(size),
+            expr,
+            wrt,
+            where=where,
+            diff_expr=diff_expr,
+            skipped=stopped,
+            skip_verify=skip_verify,
         )
         rows.append(row)
         for kind, timing in (("steps", row.steps), ("whole", row.whole), ("diff", row.diff)):
-            if timing.timed_out and kind not in stopped:
+            if not timing.timed_out or kind in stopped:
+                continue
+            if kind == "whole" and timing.unfinished == "verify":
+                skip_verify = skip_verify or f"{timing.failure} at size {size}"
+            else:
                 stopped[kind] = not_run(f"{timing.failure} at size {size}")
         log(f"  {name} {size}: steps {_brief(row.steps)}, whole {_brief(row.whole)}, diff {_brief(row.diff)}")
     return rows
