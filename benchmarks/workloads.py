@@ -332,11 +332,12 @@ class Plan:
             timeout=10.0,
             diff_timeout=5.0,
             homework_limit=None,
+            # Past the smallest sizes, whose full simplification outweighs everything else.
             family_sizes={
-                "sin nest": (10, 20, 40),
-                "exp(cos(log(...))) nest": (10, 20, 40),
-                "sin(exp(cos(log(...)))) nest": (5, 10, 20),
-                "tanh chain": (4, 6, 8),
+                "sin nest": (20, 40, 80),
+                "exp(cos(log(...))) nest": (20, 40, 80),
+                "sin(exp(cos(log(...)))) nest": (10, 15, 20),
+                "tanh chain": (6, 9, 12),
                 "sum": (10, 30, 100),
                 "product": (5, 10, 20),
                 "where chain": (2, 5, 10),
