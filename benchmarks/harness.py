@@ -29,6 +29,9 @@ from typing import Any
 
 from sympy.core.cache import clear_cache
 
+#: Where a run reports its progress (stderr, or nowhere).
+Log = Callable[[str], None]
+
 #: The child's thread stack: SymPy hashes, compares and prints deep trees recursively.
 CHILD_STACK_BYTES = 1024 * 1024 * 1024
 
@@ -86,6 +89,18 @@ class Timing:
         if self.failure and (name == self.unfinished or self.unfinished is None):
             return Timing(median=None, failure=self.failure.removesuffix(f" in {name}"))
         return Timing(median=None, failure="–")  # never reached
+
+
+def over(ours: Timing, theirs: Timing | None) -> float | None:
+    """Our median over theirs, when both were measured."""
+    if theirs is not None and ours.ok and theirs.ok and theirs.median:
+        return ours.median / theirs.median  # type: ignore[operator]
+    return None
+
+
+def brief(timing: Timing) -> str:
+    """A timing for the progress log: ``0.0123 s`` or why there is none."""
+    return f"{timing.median:.4f} s" if timing.ok else str(timing.failure)
 
 
 def not_run(reason: str) -> Timing:

@@ -14,32 +14,19 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sympy
 
 from benchmarks import workloads
-from benchmarks.harness import (
-    Phases,
-    Timing,
-    measure,
-    not_run,
-    time_process,
-    time_processes,
-    top_imports,
-)
+from benchmarks.harness import Log, Phases, Timing, brief, measure, not_run, over
+from benchmarks.processes import CliResult, WorksheetResult, run_cli, run_worksheet
 from benchmarks.workloads import Plan
 
-ROOT = Path(__file__).resolve().parent.parent
 PARTS = ("homework", "scaling", "backprop", "cli", "worksheet", "parse")
-Log = Callable[[str], None]
 
 
 # --------------------------------------------------------------------------- part 1: derive
@@ -79,13 +66,6 @@ class Row:
     def whole_ratio(self) -> float | None:
         """The whole derivation over SymPy's ``simplify(diff(e))``."""
         return over(self.whole, self.simplified_diff)
-
-
-def over(ours: Timing, theirs: Timing | None) -> float | None:
-    """Our median over theirs, when both were measured."""
-    if theirs is not None and ours.ok and theirs.ok and theirs.median:
-        return ours.median / theirs.median  # type: ignore[operator]
-    return None
 
 
 def count_steps(expr: sympy.Expr, wrt: sympy.Symbol, where: workloads.Where | None) -> int:
@@ -205,16 +185,12 @@ def run_family(plan: Plan, name: str, log: Log) -> list[Row]:
                 skip_verify = skip_verify or f"{timing.failure} at size {size}"
             else:
                 stopped[kind] = not_run(f"{timing.failure} at size {size}")
-        log(f"  {name} {size}: steps {_brief(row.steps)}, whole {_brief(row.whole)}, diff {_brief(row.diff)}")
+        log(f"  {name} {size}: steps {brief(row.steps)}, whole {brief(row.whole)}, diff {brief(row.diff)}")
     return rows
 
 
 def run_scaling(plan: Plan, log: Log) -> dict[str, list[Row]]:
     return {name: run_family(plan, name, log) for name in workloads.FAMILIES if name in plan.family_sizes}
-
-
-def _brief(timing: Timing) -> str:
-    return f"{timing.median:.4f} s" if timing.ok else str(timing.failure)
 
 
 # --------------------------------------------------------------------------- part 2: backprop
@@ -276,7 +252,7 @@ def run_backprop(plan: Plan, log: Log) -> dict[str, list[GraphRow]]:
             rows.append(row)
             if row.time.timed_out:
                 stopped = not_run(f"{row.time.failure} at {size} nodes")
-            log(f"  backprop {name} {size}: {_brief(row.time)}")
+            log(f"  backprop {name} {size}: {brief(row.time)}")
         result[name] = rows
     return result
 
@@ -302,82 +278,8 @@ def run_parse(plan: Plan, log: Log) -> list[TextRow]:
             lambda text=text: parse(text), repeats=plan.repeats, budget=plan.case_budget, timeout=plan.timeout
         )
         rows.append(TextRow(size=len(text), time=timing))
-        log(f"  parse {len(text)} characters: {_brief(timing)}")
+        log(f"  parse {len(text)} characters: {brief(timing)}")
     return rows
-
-
-# --------------------------------------------------------------------------- parts 3 and 4: processes
-
-
-def chainrule_command() -> list[str]:
-    """The installed ``chainrule`` script next to this Python (not a shell shim), else ``-m``."""
-    script = Path(sys.executable).with_name("chainrule")
-    if script.exists():
-        return [str(script)]
-    return [sys.executable, "-m", "chainrule"]
-
-
-#: The library's whole derivation, verified, as a program: what the CLI would run if it verified.
-VERIFIED_PROGRAM = "import chainrule; print(chainrule.derive('sin(x**2)').verify().to_text())"
-
-#: The processes part 3 times, as the report shows them, by name.
-CLI_COMMANDS = {
-    "cli": 'chainrule derive "sin(x**2)" -f text',
-    "verified": f'python -c "{VERIFIED_PROGRAM}"',
-    "bare": 'python -c "import sympy"',
-}
-
-
-@dataclass(frozen=True, kw_only=True)
-class CliResult:
-    timings: dict[str, Timing]  # by the names of CLI_COMMANDS
-    runs: int
-    top_imports: list[tuple[str, float]] = field(default_factory=list)
-
-    @property
-    def ratio(self) -> float | None:
-        return over(self.timings["cli"], self.timings["bare"])
-
-
-def run_cli(plan: Plan, log: Log) -> CliResult:
-    commands = {
-        "cli": [*chainrule_command(), "derive", "sin(x**2)", "-f", "text"],
-        "verified": [sys.executable, "-c", VERIFIED_PROGRAM],
-        "bare": [sys.executable, "-c", "import sympy"],
-    }
-    timings = time_processes(commands, runs=plan.cli_runs, timeout=plan.process_timeout, cwd=ROOT)
-    try:
-        importtime = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import chainrule.cli"],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=plan.process_timeout,
-        ).stderr
-    except subprocess.TimeoutExpired:
-        importtime = ""
-    log(f"  cli: ours {_brief(timings['cli'])}, bare import sympy {_brief(timings['bare'])}")
-    return CliResult(timings=timings, runs=plan.cli_runs, top_imports=top_imports(importtime))
-
-
-@dataclass(frozen=True, kw_only=True)
-class WorksheetResult:
-    exercises: int
-    by_jobs: dict[int, Timing]  # --jobs 1 and --jobs 2
-
-
-def run_worksheet(plan: Plan, log: Log) -> WorksheetResult:
-    by_jobs: dict[int, Timing] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "exercises.txt"
-        lines = workloads.worksheet_lines(plan.worksheet_exercises)
-        source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        for jobs in (1, 2):
-            out = Path(tmp) / f"sheet-{jobs}.md"
-            args = [*chainrule_command(), "worksheet", str(source), "--jobs", str(jobs), "-o", str(out)]
-            by_jobs[jobs] = time_process(args, timeout=plan.process_timeout, cwd=ROOT)
-            log(f"  worksheet --jobs {jobs}: {_brief(by_jobs[jobs])}")
-    return WorksheetResult(exercises=plan.worksheet_exercises, by_jobs=by_jobs)
 
 
 # --------------------------------------------------------------------------- a whole run

@@ -19,8 +19,9 @@ from benchmarks.figures import (
     seconds_text,
     slope_text,
 )
-from benchmarks.harness import slope
-from benchmarks.measurements import CLI_COMMANDS, GraphRow, Results, Row, over
+from benchmarks.harness import over, slope
+from benchmarks.measurements import GraphRow, Results, Row
+from benchmarks.processes import CLI_COMMANDS
 from benchmarks.targets import targets
 
 COMMAND = "python benchmarks/run.py"

@@ -1,12 +1,13 @@
 """chainrule's benchmarks: one command, one machine, one Markdown report.
 
-    python benchmarks/run.py            # the full run (about 15 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 11 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer sizes and repeats, short time limits (under 3 minutes)
 
 writes ``docs/performance.md`` (``--output`` to write elsewhere): the machine,
 the date, the command, the targets met or missed, one table per part. How a
-case is timed is in ``harness``, what is timed in ``workloads`` and
-``measurements``, the page in ``report`` and ``targets``.
+case is timed is in ``harness``, what is timed in ``workloads``,
+``measurements`` and ``processes``, the page in ``report``, ``figures`` and
+``targets``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ ROOT = HERE.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.measurements import PARTS, Log, Plan, Results, collect  # noqa: E402
+from benchmarks.harness import Log  # noqa: E402
+from benchmarks.measurements import PARTS, Plan, Results, collect  # noqa: E402
 from benchmarks.report import render  # noqa: E402
 
 

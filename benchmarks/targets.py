@@ -16,8 +16,9 @@ from benchmarks.figures import (
     seconds_text,
     slope_text,
 )
-from benchmarks.harness import Timing, slope
-from benchmarks.measurements import CliResult, GraphRow, Results, Row, TextRow, over
+from benchmarks.harness import Timing, over, slope
+from benchmarks.measurements import GraphRow, Results, Row, TextRow
+from benchmarks.processes import CliResult
 
 Target = tuple[str, bool | None, str]
 
