@@ -17,7 +17,44 @@ from chainrule.views.base import NOTATIONS, Settings, make_settings, recursion_l
 
 FORMATS = ("rich", "text", "latex", "markdown", "json", "html")
 
-__all__ = ["FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render", "render_many"]
+__all__ = [
+    "FORMATS", "NOTATIONS", "Settings", "recursion_limit", "render", "render_many", "renderable", "to_data",
+]
+
+
+# TEMPORARY (graph branch only): results with a ``view_kind`` (the graph) go
+# through the views' registry, as main's new views/__init__.py does for every
+# result. At merge, take main's version of this file and drop these lines.
+def _by_registry(result: object, format: str, **settings: Any) -> str:  # noqa: A002
+    from chainrule.recursion import deep_recursion
+    from chainrule.views.registry import view
+    from chainrule.views.settings import make_settings
+
+    row = view(str(type(result).view_kind), format)  # type: ignore[attr-defined]
+    options = make_settings(format, **settings)
+    with deep_recursion():
+        return row.load()(result, options)
+
+
+def to_data(result: object, **settings: Any) -> dict[str, Any]:
+    """``result`` as its JSON object, in Python values (TEMPORARY, see ``_by_registry``)."""
+    from chainrule.views.registry import load, view
+    from chainrule.views.settings import make_settings
+
+    row = view(str(type(result).view_kind), "json")  # type: ignore[attr-defined]
+    assert row.data is not None
+    data: dict[str, Any] = load(row.data)(result, make_settings("json", **settings))
+    return data
+
+
+def renderable(result: object, **settings: Any) -> Any:
+    """A rich renderable of ``result`` (TEMPORARY, see ``_by_registry``)."""
+    from chainrule.views.registry import load, view
+    from chainrule.views.settings import make_settings
+
+    row = view(str(type(result).view_kind), "rich")  # type: ignore[attr-defined]
+    assert row.renderable is not None
+    return load(row.renderable)(result, make_settings("rich", **settings))
 
 
 def render(derivation: Derivation, format: str = "text", **settings: Any) -> str:
@@ -26,6 +63,8 @@ def render(derivation: Derivation, format: str = "text", **settings: Any) -> str
     ``rich`` gives the terminal view without colour; the CLI prints the rich
     renderable itself so a terminal gets colour.
     """
+    if getattr(type(derivation), "view_kind", ""):
+        return _by_registry(derivation, format, **settings)
     options = make_settings(**settings)
     if options.standalone and format != "latex":
         raise UsageError("--standalone applies only to the latex format")

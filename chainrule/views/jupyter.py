@@ -21,7 +21,6 @@ from chainrule.printing import plain
 
 if TYPE_CHECKING:
     from chainrule.derivation.model import Derivation
-    from chainrule.graph import Graph
     from chainrule.homework.check import CheckResult
 
 __all__ = [
@@ -31,9 +30,6 @@ __all__ = [
     "derivation_html",
     "derivation_latex",
     "derivation_markdown",
-    "graph_html",
-    "graph_latex",
-    "graph_markdown",
 ]
 
 
@@ -57,101 +53,31 @@ def derivation_markdown(derivation: Derivation) -> str:
 
 
 # ----------------------------------------------------------------------- graph
+# TEMPORARY (graph branch only): the display mixin's entry points, for graphs.
+# A graph's notebook forms live in chainrule.views.graph (html fragment,
+# MathJax LaTeX, Markdown); at merge, take main's html/latex/markdown here.
 
 
-def graph_html(graph: Graph) -> str:
-    from chainrule.views.graph_html import render_graph_html_fragment
+def _graph_view(result: object, module: str, function: str) -> str:
+    import importlib
 
-    return render_graph_html_fragment(graph)
+    from chainrule.views.settings import Settings
 
-
-def _graph_rows(graph: Graph, cell: str) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]]]:
-    """Forward rows, backward rows and gradients with math in ``cell`` (a format string)."""
-    from chainrule.views.graph import (
-        _backward_rows,
-        _local_latex,
-        _name_latex,
-        _quantity_latex,
-        number_latex,
-        operation,
-    )
-
-    def m(tex: str) -> str:
-        return cell.format(tex)
-
-    forward = []
-    for node in graph.nodes:
-        row = [m(_name_latex(node)), f"`{operation(node)}`" if "$" in cell else operation(node)]
-        row.append(m(latex_expr(node.expr)))
-        if not graph.symbolic:
-            row.append(m(number_latex(node.value)))
-        forward.append(row)
-    backward = [
-        [
-            m(_name_latex(node)),
-            m(_name_latex(source)),
-            m(_quantity_latex(edge.upstream, graph)),
-            m(
-                rf"\frac{{\partial {_name_latex(node)}}}{{\partial {_name_latex(source)}}} = "
-                + _local_latex(graph, edge.local, edge.local_value)
-            ),
-            m(_quantity_latex(edge.downstream, graph)),
-        ]
-        for node, source, edge in _backward_rows(graph)
-    ]
-    f = _name_latex(graph.output_node)
-    gradients = [
-        (rf"\frac{{\partial {f}}}{{\partial {latex_expr(sympy.Symbol(name))}}}", _quantity_latex(g, graph))
-        for name, g in graph.gradients.items()
-    ]
-    return forward, backward, gradients
+    render = getattr(importlib.import_module(f"chainrule.views.graph.{module}"), function)
+    text: str = render(result, Settings())
+    return text
 
 
-def graph_latex(graph: Graph) -> str:
-    """The graph as one MathJax display: forward table, backward table, gradients."""
-    from chainrule.views.graph import title
-
-    forward, backward, gradients = _graph_rows(graph, "{}")
-    forward = [[r[0], rf"\text{{{r[1]}}}", *r[2:]] for r in forward]
-    heads = ["node", "operation", "definition"] + ([] if graph.symbolic else ["value"])
-
-    def array(headers: list[str], rows: list[list[str]]) -> str:
-        head = " & ".join(rf"\text{{{h}}}" for h in headers)
-        body = " \\\\\n".join(" & ".join(r) for r in rows)
-        return f"\\begin{{array}}{{{'l' * len(headers)}}}\n{head} \\\\ \\hline\n{body}\n\\end{{array}}"
-
-    grads = " \\\\\n".join(f"{lhs} = {value}" for lhs, value in gradients) or r"\text{no variables}"
-    heading = title(graph).replace("{", "(").replace("}", ")")
-    return (
-        "$$\n\\begin{array}{l}\n"
-        f"\\text{{{heading}}} \\\\[1ex]\n"
-        f"\\textbf{{Forward pass}} \\\\\n{array(heads, forward)} \\\\[1ex]\n"
-        "\\textbf{Backward pass: downstream = local} \\times \\textbf{upstream} \\\\\n"
-        f"{array(['node', 'input', 'upstream', 'local', 'downstream'], backward)} \\\\[1ex]\n"
-        f"\\textbf{{Gradients}} \\\\\n\\begin{{array}}{{l}}\n{grads}\n\\end{{array}}\n"
-        "\\end{array}\n$$"
-    )
+def html(result: object) -> str:
+    return _graph_view(result, "html", "render_html_fragment")
 
 
-def graph_markdown(graph: Graph) -> str:
-    """The graph as Markdown: headings and tables with ``$...$`` math."""
-    from chainrule.views.graph import title
+def latex(result: object) -> str:
+    return _graph_view(result, "latex", "render_jupyter_latex")
 
-    # A "|" inside a table cell would end the cell.
-    forward, backward, gradients = _graph_rows(graph, "${}$")
 
-    def table(headers: list[str], rows: list[list[str]]) -> list[str]:
-        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-        lines.extend("| " + " | ".join(c.replace("|", r"\vert ") for c in r) + " |" for r in rows)
-        return lines
-
-    heads = ["node", "operation", "definition"] + ([] if graph.symbolic else ["value"])
-    lines = [f"**{_md_text(title(graph))}**", "", "#### Forward pass", "", *table(heads, forward), ""]
-    lines += ["#### Backward pass", "", "downstream = local × upstream", ""]
-    lines += [*table(["node", "input", "upstream", "local", "downstream"], backward), ""]
-    lines += ["#### Gradients", ""]
-    lines += [f"- ${lhs} = {value}$" for lhs, value in gradients] or ["No variables."]
-    return "\n".join(lines) + "\n"
+def markdown(result: object) -> str:
+    return _graph_view(result, "markdown", "render_markdown")
 
 
 def _md_text(text: str) -> str:
