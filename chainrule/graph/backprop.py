@@ -143,8 +143,13 @@ def _read_point(at: object, names: Sequence[str]) -> dict[str, Num]:
             if name in given:
                 raise UsageError(f"{{at}} gives {name} twice", parameters=("at",))
             given[name] = read_value(name, value)
+    elif isinstance(at, Iterable):
+        given = {symbol.name: value for symbol, value in read_point(at)}
     else:
-        given = {symbol.name: value for symbol, value in read_point(at)}  # type: ignore[arg-type]
+        raise UsageError(
+            f"{{at}} must map each variable to a number ({{'x': 2}}), not {type(at).__name__}",
+            parameters=("at",),
+        )
     unknown = [n for n in given if n not in known]
     if unknown:
         one = len(unknown) == 1
@@ -422,8 +427,17 @@ def assemble(
 def _inputs(
     built: Built, nodes: Sequence[Node], symbols: Sequence[sympy.Expr], symbolic: bool
 ) -> tuple[Input, ...]:
-    """The inputs with their gradients: in symbolic mode, node names replaced by what they compute."""
-    full = {symbols[i]: n.expr for i, n in enumerate(built.nodes) if n.kind == "op"} if symbolic else {}
+    """The inputs with their gradients: in symbolic mode, node names replaced by what they compute.
+
+    A node's definition (``tanh(n1)``, inside ``1 - tanh(n1)**2``) is replaced
+    whole by the expression's own subtree, so SymPy does not build and
+    evaluate ``tanh(w*x)`` again for every gradient that mentions it.
+    """
+    full: dict[sympy.Basic, sympy.Expr] = {}
+    if symbolic:
+        for i, node in enumerate(built.nodes):
+            if node.kind == "op":
+                full[symbols[i]] = full[nodes[i].expr] = node.expr
     return tuple(
         Input(
             name=nodes[i].name,
