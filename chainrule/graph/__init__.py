@@ -2,6 +2,7 @@
 
 - :mod:`chainrule.graph.model`: the frozen data (``Node``, ``Edge``, ``Input``, ``Graph``);
 - :mod:`chainrule.graph.ops`: one class per operation, its local gradients beside it;
+- :mod:`chainrule.graph.values`: the numbers (exact where cheap, else floats) and their limits;
 - :mod:`chainrule.graph.build`: expression → nodes (explicit stack, hash-consed);
 - :mod:`chainrule.graph.backprop`: build → forward → backward → assemble.
 """

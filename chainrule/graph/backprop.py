@@ -48,10 +48,9 @@ from typing import Any
 import sympy
 
 from chainrule.errors import ChainruleError, LimitError, UsageError, VariableError
-from chainrule.graph import ops
 from chainrule.graph.build import Built, build, short
 from chainrule.graph.model import PRINTABLE_DEPTH, Edge, Graph, Input, Node
-from chainrule.graph.ops import Num
+from chainrule.graph.values import NoValue, Num, TooLarge, checked, to_sympy
 from chainrule.parsing.inputs import as_fraction, read_expr, read_point, read_symbol, read_value
 from chainrule.recursion import deep_recursion
 
@@ -176,8 +175,8 @@ def _number(name: str, value: sympy.Expr) -> Num:
             f"the value of {name} ({{at}}) must be a real number, not {value}", parameters=("at",)
         )
     try:
-        return ops.checked(as_fraction(value))
-    except ops.TooLarge as err:
+        return checked(as_fraction(value))
+    except TooLarge as err:
         raise LimitError(f"the value of {name} ({{at}}) is too large ({err})", parameters=("at",)) from None
 
 
@@ -254,10 +253,10 @@ def forward(built: Built, point: Mapping[str, Num], definitions: Sequence[sympy.
         try:
             missing = next((c for c, v in zip(node.children, args) if v is None), None)
             if missing is not None:
-                raise ops.NoValue(built.nodes[missing].name)
+                raise NoValue(built.nodes[missing].name)
             value = node.op.value(args)  # type: ignore[arg-type]
-            local = [ops.checked(v) for v in node.op.local_values(args, value)]  # type: ignore[arg-type]
-        except (ops.NoValue, ArithmeticError, ValueError) as err:
+            local = [checked(v) for v in node.op.local_values(args, value)]  # type: ignore[arg-type]
+        except (NoValue, ArithmeticError, ValueError) as err:
             raise _undefined(built, node.children, values, f"{node.name} = {short(definition)}", err) from err
         values.append(value)
         local_values.append(local)
@@ -268,7 +267,7 @@ def _undefined(
     built: Built, children: Sequence[int], values: Sequence[Num | None], where: str, err: Exception
 ) -> ChainruleError:
     """The one error for a node that has no value at the point."""
-    if isinstance(err, ops.NoValue):
+    if isinstance(err, NoValue):
         return UsageError(
             f"{err} applies an undefined function, so it has no value at a point; "
             "leave out {at} for a symbolic graph",
@@ -278,8 +277,8 @@ def _undefined(
         f"{built.nodes[c].name} = {_shown(values[c])}" for c in children if built.nodes[c].kind != "constant"
     )
     at = f" at {point}" if point else ""
-    if isinstance(err, (ops.TooLarge, OverflowError)):
-        reason = str(err) if isinstance(err, ops.TooLarge) else "overflows a float"
+    if isinstance(err, (TooLarge, OverflowError)):
+        reason = str(err) if isinstance(err, TooLarge) else "overflows a float"
         return LimitError(f"{where}{at} is too large ({reason})")
     return UsageError(f"{where} is undefined{at} ({err})")
 
@@ -288,7 +287,7 @@ def _shown(value: Num | None) -> str:
     """A value for a message: ``-2``, ``1/3``, ``0.5``; a huge one as ``1234…6789 (1,001 digits)``."""
     if value is None:
         return "?"
-    text = sympy.sstr(ops.to_sympy(value)) if not isinstance(value, Fraction) else str(value)
+    text = sympy.sstr(to_sympy(value)) if not isinstance(value, Fraction) else str(value)
     digits = sum(c.isdigit() for c in text)
     return text if len(text) <= 40 else f"{text[:6]}…{text[-6:]} ({digits:,} digits)"
 
@@ -326,7 +325,7 @@ def backward(built: Built, local: Sequence[Sequence[Any]], *, symbolic: bool) ->
         for k, child in enumerate(nodes[i].children):
             e = starts[i] + k
             upstream[e] = totals[i]
-            downstream[e] = local[i][k] * totals[i] if symbolic else ops.checked(local[i][k] * totals[i])
+            downstream[e] = local[i][k] * totals[i] if symbolic else checked(local[i][k] * totals[i])
             terms[child].append(downstream[e])
     return Gradients(totals, upstream, downstream)
 
@@ -340,7 +339,7 @@ def _total(terms: list[Any], symbolic: bool) -> Any:
         return sympy.Add(*terms) if len(terms) != 1 else terms[0]
     total: Num = Fraction(0)
     for term in terms:
-        total = ops.checked(total + term)
+        total = checked(total + term)
     return total
 
 
@@ -374,7 +373,7 @@ def assemble(
             return value
         key = (type(value), value)
         if key not in cache:
-            cache[key] = ops.to_sympy(value)
+            cache[key] = to_sympy(value)
         return cache[key]
 
     starts = _edge_starts(built)

@@ -31,6 +31,7 @@ from sympy.core.function import AppliedUndef
 from chainrule.errors import LimitError, UnsupportedError, UsageError, VariableError
 from chainrule.graph import ops
 from chainrule.graph.ops import Constant, Op, Slots
+from chainrule.graph.values import DomainError, Num, TooLarge, to_number
 
 __all__ = ["Built", "BuiltNode", "build", "short"]
 
@@ -54,7 +55,7 @@ class BuiltNode:
     name: str = ""
     op: Op | None = None
     children: tuple[int, ...] = ()
-    value: ops.Num | None = None
+    value: Num | None = None
     depth: int = 0
 
 
@@ -207,12 +208,12 @@ class _Builder:
 
 def _constant(expr: sympy.Expr) -> Constant:
     try:
-        return Constant(expr, ops.to_number(expr))
-    except ops.DomainError as err:
+        return Constant(expr, to_number(expr))
+    except DomainError as err:
         raise UnsupportedError(
             f"{short(expr)} is not a real number, so it cannot be a constant of a graph"
         ) from err
-    except ops.TooLarge as err:
+    except TooLarge as err:
         raise LimitError(f"the constant {short(expr)} is too large ({err})") from err
 
 
@@ -226,9 +227,9 @@ def _fold(expr: sympy.Expr, head: _Head, args: list[int | Constant]) -> Constant
         return _constant(expr)  # erf(1): SymPy knows its value
     try:
         return Constant(expr, op.value(values))  # type: ignore[arg-type]
-    except ops.TooLarge as err:
+    except TooLarge as err:
         raise LimitError(f"the constant {short(expr)} is too large ({err})") from err
-    except (ops.DomainError, ArithmeticError) as err:
+    except (DomainError, ArithmeticError) as err:
         raise UsageError(f"the constant {short(expr)} is undefined ({err})") from err
 
 

@@ -15,9 +15,9 @@ numeric value and local gradients for the forward and backward pass.
   it is an edge (``None``) or such a :class:`Constant`.
 
 Numbers are exact :class:`~fractions.Fraction` where that is cheap and floats
-otherwise (``chainrule.vocabulary.Num``). Outside an operation's domain the
-numeric methods raise :class:`DomainError`; a number too large to keep raises
-:class:`TooLarge`; an undefined function raises :class:`NoValue`.
+otherwise (:mod:`chainrule.graph.values`). Outside an operation's domain the
+numeric methods raise ``DomainError``; a number too large to keep raises
+``TooLarge``; an undefined function raises ``NoValue``.
 
 How to add an operation: a frozen dataclass with ``name`` and the four
 methods of :class:`Op`, and a case in :func:`chainrule.graph.build.decompose`
@@ -27,7 +27,6 @@ vocabulary entry ``value`` and ``local``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,141 +37,23 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule import vocabulary
+from chainrule.graph.values import (
+    DomainError,
+    NoValue,
+    TooLarge,
+    checked,
+    divide,
+    log,
+    others_products,
+    power,
+    to_number,
+    to_sympy,
+)
 from chainrule.vocabulary import Deferred, Num
 
-__all__ = [
-    "MAX_EXACT_DIGITS",
-    "Add",
-    "Call",
-    "Constant",
-    "Div",
-    "DomainError",
-    "Gate",
-    "Mul",
-    "Neg",
-    "NoValue",
-    "Op",
-    "Pow",
-    "Sub",
-    "TooLarge",
-    "Undefined",
-    "checked",
-    "to_number",
-    "to_sympy",
-]
-
-#: The most digits an exact value (numerator or denominator) may have; Python
-#: prints integers only up to 4,300 digits.
-MAX_EXACT_DIGITS = 4_000
-_MAX_EXACT_BITS = int(MAX_EXACT_DIGITS * math.log2(10))
+__all__ = ["Add", "Call", "Constant", "Div", "Gate", "Mul", "Neg", "Op", "Pow", "Sub", "Undefined", "product"]
 
 ONE, MINUS_ONE, ZERO = sympy.S.One, sympy.S.NegativeOne, sympy.S.Zero
-
-
-class DomainError(ArithmeticError):
-    """A value is undefined over the reals (log of a negative, 0**-1, ...)."""
-
-
-class TooLarge(ArithmeticError):
-    """An exact value has too many digits, or a float overflows."""
-
-
-class NoValue(Exception):
-    """An undefined function has no value at a point."""
-
-
-# ----------------------------------------------------------------- numbers
-
-
-def checked(value: Any) -> Num:
-    """A result of real arithmetic as a ``Num``, or the error saying why it is not one."""
-    if isinstance(value, Deferred):
-        value = value.compute()
-    if isinstance(value, int):
-        value = Fraction(value)
-    if isinstance(value, Fraction):
-        if max(value.numerator.bit_length(), value.denominator.bit_length()) > _MAX_EXACT_BITS:
-            raise TooLarge(f"an exact value with more than {MAX_EXACT_DIGITS:,} digits")
-        return value
-    if isinstance(value, complex):
-        raise DomainError("not a real number")
-    number = float(value)
-    if math.isnan(number):
-        raise DomainError("not a number")
-    if math.isinf(number):
-        raise TooLarge("overflows a float")
-    return number
-
-
-def to_sympy(value: Num) -> sympy.Expr:
-    """A number as SymPy: ``Rational`` if exact, else a 53-bit ``Float``."""
-    if isinstance(value, Fraction):
-        return sympy.Rational(value.numerator, value.denominator)
-    return sympy.Float(value)
-
-
-def to_number(expr: sympy.Expr) -> Num | None:
-    """A constant expression's value (``None`` when it has none, as ``f(2)``)."""
-    if isinstance(expr, sympy.Rational):
-        return checked(Fraction(int(expr.p), int(expr.q)))
-    if isinstance(expr, sympy.Float):
-        return checked(float(expr))
-    evaluated = expr.evalf(20)
-    if not evaluated.is_Number:
-        real, imaginary = evaluated.as_real_imag()
-        if imaginary.is_number and imaginary != 0:
-            raise DomainError("not a real number")
-        evaluated = real
-    if not evaluated.is_Number:
-        return None
-    return checked(float(evaluated))
-
-
-def power(a: Num, b: Num) -> Num:
-    """``a**b``: exact for an exact base and integer exponent, else a float."""
-    if isinstance(a, Fraction) and isinstance(b, Fraction) and b.denominator == 1:
-        if a == 0 and b < 0:
-            raise DomainError("division by zero")
-        bits = max(abs(a.numerator), a.denominator).bit_length()
-        if bits > 1 and (bits - 1) * abs(b.numerator) > _MAX_EXACT_BITS:
-            raise TooLarge(f"an exact value with more than {MAX_EXACT_DIGITS:,} digits")
-        return checked(a ** int(b))
-    fa, fb = float(a), float(b)
-    if fa == 0 and fb < 0:
-        raise DomainError("division by zero")
-    if fa < 0 and not fb.is_integer():
-        raise DomainError("a negative number to a fractional power")
-    try:
-        return checked(fa**fb)
-    except OverflowError as err:
-        raise TooLarge("overflows a float") from err
-
-
-def _log(a: Num) -> float:
-    if a <= 0:
-        raise DomainError("log of a number <= 0")
-    return math.log(a)
-
-
-def _divide(a: Num, b: Num) -> Num:
-    if b == 0:
-        raise DomainError("division by zero")
-    return checked(a / b)
-
-
-def _others_products(values: Sequence[Num]) -> list[Num]:
-    """For each position, the product of all the other values (O(n), no division)."""
-    if len(values) == 2:
-        return [values[1], values[0]]
-    prefix: list[Num] = [Fraction(1)]
-    for v in values:
-        prefix.append(checked(prefix[-1] * v))
-    result: list[Num] = [Fraction(1)] * len(values)
-    suffix: Num = Fraction(1)
-    for i in range(len(values) - 1, -1, -1):
-        result[i] = checked(prefix[i] * suffix)
-        suffix = checked(suffix * values[i])
-    return result
 
 
 # ------------------------------------------------------------ SymPy helpers
@@ -404,7 +285,7 @@ class Mul(Op):
         return result
 
     def local_values(self, args: Sequence[Num], value: Num) -> Sequence[Num]:
-        return _others_products(args)
+        return others_products(args)
 
 
 @dataclass(frozen=True)
@@ -430,11 +311,11 @@ class Div(Op):
         return (inverse, product([MINUS_ONE, a, square]))
 
     def value(self, args: Sequence[Num]) -> Num:
-        return _divide(args[0], args[1])
+        return divide(args[0], args[1])
 
     def local_values(self, args: Sequence[Num], value: Num) -> Sequence[Num]:
         a, b = args
-        return [_divide(Fraction(1), b), -_divide(a, power(b, Fraction(2)))]
+        return [divide(Fraction(1), b), -divide(a, power(b, Fraction(2)))]
 
 
 class _Templated(Op):
@@ -503,7 +384,7 @@ class Pow(_Templated):
         # x**2 at x = -2 needs no log(-2): each local is computed only for its edge.
         local = [
             Deferred(lambda: checked(b * power(a, b - 1))),
-            Deferred(lambda: checked(value * _log(a))),
+            Deferred(lambda: checked(value * log(a))),
         ]
         return [local[k] for k in _edge_positions(self.slots)]
 
