@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import sympy
 
-from chainrule.functions import relu, sigmoid
 from chainrule.derivation.model import Derivation, Rule, Step
+from chainrule.functions import relu, sigmoid
 
 x, y, m, n, u = sympy.symbols("x y m n u", real=True)
 g = sympy.Function("g")

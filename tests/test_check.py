@@ -9,10 +9,10 @@ import pytest
 import sympy
 from typer.testing import CliRunner
 
-from chainrule.homework.check import CheckResult, check
 from chainrule.cli import app
-from chainrule.views.check import counterexample_text
 from chainrule.errors import ParseError, VariableError
+from chainrule.homework.check import CheckResult, check
+from chainrule.views.check import counterexample_text
 
 X = sympy.Symbol("x", real=True)
 Y = sympy.Symbol("y", real=True)
@@ -67,7 +67,8 @@ def test_wrong_answer_has_the_derivative_and_a_point_where_they_differ() -> None
     at = point[X]
     assert abs(counter.expected_value - mpmath.mpf(sympy.N(2 * at * sympy.cos(at**2), 30))) < 1e-20
     assert abs(counter.got_value - mpmath.mpf(sympy.N(sympy.cos(at**2), 30))) < 1e-20
-    assert counterexample_text(result).startswith(f"at x = {mpmath.nstr(mpmath.mpf(at), 6)} the derivative is ")
+    shown = f"at x = {mpmath.nstr(mpmath.mpf(at), 6)} the derivative is "
+    assert counterexample_text(result).startswith(shown)
 
 
 def test_sympy_input_with_plain_symbols() -> None:

@@ -10,8 +10,8 @@ from sympy import Derivative, Function, Symbol, cos, exp, log, sec, sin, sqrt, t
 
 import chainrule
 from chainrule import Rule, derive
-from chainrule.errors import UsageError, VariableError, VerificationError
 from chainrule.derivation.verify import compare
+from chainrule.errors import UsageError, VariableError, VerificationError
 
 x, y, a, m, n = (Symbol(s, real=True) for s in "xyamn")
 u, v, w = (Symbol(s, real=True) for s in "uvw")

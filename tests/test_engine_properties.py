@@ -9,9 +9,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from chainrule import derive
+from chainrule.derivation.verify import compare
 from chainrule.errors import VerificationError
 from chainrule.functions import relu, sigmoid
-from chainrule.derivation.verify import compare
 
 x, y = sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)
 f, g, h = (sympy.Function(name, real=True) for name in "fgh")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import subprocess
+import sys
 import time
 from fractions import Fraction
 
@@ -71,8 +73,8 @@ def test_lecture_neuron() -> None:
     local = next(g.edges[e] for e in out.in_edges if g.nodes[g.edges[e].source].op != "constant")
     assert float(local.local_value) == pytest.approx(-0.53, abs=0.005)
     # Exact up to the transcendental gate, floats after it.
-    dot = next(n for n in g.nodes if n.op == "add" and n.depth == 3)
-    assert dot.value == -1 and isinstance(dot.value, sympy.Integer)
+    dot = next(n for n in g.nodes if n.op == "add" and n.depth == 2)
+    assert dot.value == 1 and isinstance(dot.value, sympy.Integer)
     assert isinstance(exp_node.value, sympy.Float)
 
 
@@ -278,7 +280,7 @@ def test_tanh_chain_of_2000_layers() -> None:
     start = time.perf_counter()
     g = backprop(expr, at={"x": 0.7})
     elapsed = time.perf_counter() - start
-    assert len(g.nodes) == 2 * 2000 + 2  # x, 0.9, and a mul and a tanh per layer
+    assert len(g.nodes) == 3 * 2000 + 1  # x, and a constant 0.9, a mul and a tanh per layer
     # The same network by hand.
     value, grad = 0.7, 1.0
     for _ in range(2000):
@@ -392,3 +394,168 @@ def test_text_input_through_the_parser() -> None:
     assert list(g.gradients) == ["w0", "x0", "w1", "x1", "w2"]  # the order they were written
     assert g.text is not None
     assert float(g.gradients["x1"]) == pytest.approx(-0.59, abs=0.005)
+
+
+# ------------------------------------------------- CS231n's drawings (issue 15)
+
+
+def test_lecture_neuron_to_three_decimals() -> None:
+    g = backprop("1/(1 + exp(-(w0*x0 + w1*x1 + w2)))", at={"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3})
+    rounded = {name: round(float(v), 3) for name, v in g.gradients.items()}
+    assert rounded == {"w0": -0.197, "x0": 0.393, "w1": -0.393, "x1": -0.590, "w2": 0.197}
+
+
+def test_constants_are_nodes_of_their_own_without_gradient_rows() -> None:
+    g = backprop("1/(1 + exp(-(w0*x0 + w1*x1 + w2)))", at={"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3})
+    ones = [n for n in g.nodes if n.op == "constant"]
+    assert [n.name for n in ones] == ["1", "1"] and ones[0].id != ones[1].id
+    assert [g.nodes[g.edges[e].target].op for n in ones for e in n.out_edges] == ["add", "div"]
+    backward = g.to_text().split("Backward pass")[1].split("Gradients")[0]
+    assert not any(line.split()[1:2] == ["1"] for line in backward.splitlines() if line.strip())
+
+
+def test_a_negated_sum_is_one_neg_gate() -> None:
+    g = backprop(-(w0 * x0 + w1 * x1 + w2))  # SymPy: -w0*x0 - w1*x1 - w2
+    assert [n.op for n in g.nodes].count("neg") == 1
+    assert g.output_node.op == "neg" and sympy.sstr(g.output_node.expr) == "-n3"
+    assert sympy.sstr(g.node("n3").expr) == "n1 + n2 + w2"
+    g = backprop(x + y - z, at={"x": 1, "y": 2, "z": 5})
+    assert g.output_node.op == "sub" and sympy.sstr(g.output_node.expr) == "n1 - z"
+    assert g.value == -2 and g.gradients == {"x": 1, "y": 1, "z": -1}
+
+
+def test_relu_local_gradient_in_words() -> None:
+    for g in (backprop(relu(w0 * x + w1)), backprop(relu(w0 * x + w1), at={"w0": 2, "x": 1, "w1": -3})):
+        text = g.to_text()
+        assert "1 if n2 > 0, else 0" in text and "Heaviside" not in text
+        assert "Heaviside" not in g.to_dot() and "Heaviside" not in g.to_latex()
+    assert "(1 if n2 > 0, else 0) = 0" in g.to_text()
+    # The data keeps SymPy's formula: JSON readers sympify it.
+    assert json.loads(g.to_json())["edges"][-1]["local"] == "Heaviside(n2, 0)"
+
+
+def test_latex_writes_a_reciprocal_as_a_fraction() -> None:
+    tex = backprop("1/(1 + exp(-x))", at={"x": 0}).to_latex()
+    assert r"$\frac{1}{n_{3}}$" in tex and r"1 \frac{1}{" not in tex
+
+
+# ------------------------------------------------------- ops (issue 12)
+
+
+def test_every_op_numeric_local_gradient_is_its_formula() -> None:
+    """Each op's numeric local gradients equal its symbolic ones evaluated at the point."""
+    from chainrule import vocabulary
+
+    point = {"x": Fraction(3, 10), "y": Fraction(7, 5)}
+    cases = [x + y, x - y, -x, x * y, x / y, x**y, 2**x, x**3, sympy.Max(x, y), sympy.Min(x, y, 0)]
+    for entry in vocabulary.entries():
+        if entry.cls is not None and entry.value is not None and entry.local is not None:
+            if entry.arity[0] == 1 and entry.cls not in (sympy.Max, sympy.Min):
+                inside = x + 2 if entry.name == "acosh" else x / 2  # in the domain
+                cases.append(entry.cls(inside))
+    for expr in cases:
+        g = backprop(expr, at={s.name: point[s.name] for s in expr.free_symbols})
+        values = {n.symbol: n.value for n in g.nodes}
+        for edge in g.edges:
+            expected = float(edge.local.xreplace(values).evalf())
+            assert float(edge.local_value) == pytest.approx(expected, rel=1e-9, abs=1e-12), (expr, edge)
+
+
+def test_graph_is_displayable_through_the_registry() -> None:
+    g = backprop((x + y) * z, at={"x": -2, "y": 5, "z": -4})
+    assert str(g) == g.to_text() == g.render("text")
+    assert g.to_latex(standalone=True).startswith(r"\documentclass")
+    assert g.to_dict()["schema"] == "chainrule/graph@1" == json.loads(g.to_json(indent=None))["schema"]
+    assert g.to_dot() == g.render("dot") and g.to_markdown().startswith("**Computational graph")
+
+
+# ------------------------------------------------------ robustness (issue 13)
+
+
+def _finishes(code: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+
+
+def test_max_of_64_arguments_finishes() -> None:
+    """SymPy's diff of a 64-argument Max compares every pair, for each argument: minutes."""
+    code = (
+        "from chainrule.graph import backprop\n"
+        "text = 'max(' + ', '.join(f'x{i}' for i in range(64)) + ')'\n"
+        "g = backprop(text)\n"
+        "assert len(g.edges) == 64 and g.to_text()\n"
+        "g = backprop(text, at={f'x{i}': (i * 37) % 64 for i in range(64)})\n"
+        "print([name for name, d in g.gradients.items() if d == 1])\n"
+    )
+    result = _finishes(code, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "['x19']"  # 19 * 37 % 64 == 63: the winner
+
+
+def test_huge_values_are_limit_errors() -> None:
+    with pytest.raises(LimitError, match="more than 4,000 digits"):
+        backprop(x**50, at={"x": 10**999})
+    with pytest.raises(LimitError, match="too large"):
+        backprop(x * x * x * x * x, at={"x": "1" + "0" * 999})
+    with pytest.raises(LimitError, match="overflows a float"):
+        backprop(sympy.exp(x), at={"x": 1000})
+    with pytest.raises(LimitError, match="has more than 1000 digits|too long"):
+        backprop(x, at={"x": "1" + "0" * 5000})
+
+
+@pytest.mark.parametrize(
+    ("expr", "at"),
+    [
+        ("x", {"x": "1" + "0" * 5000}),
+        ("x**50", {"x": 10**999}),
+        ("sqrt(x)", {"x": -1}),
+        ("log(x)", {"x": 0}),
+        ("x/y", {"x": 1, "y": 0}),
+        ("asin(x)", {"x": 2}),
+        ("acosh(x)", {"x": 1}),
+        ("x", {"x": sympy.I}),
+        ("x", {"x": [1]}),
+        ("x", {"y": 1}),
+        ("x", ["x"]),
+        ("x", 5),
+        ("x*y", {"x": 1}),
+        ("g(x)", {"x": 1}),
+        (sympy.Integral(x, x), None),
+        (sympy.Piecewise((x, x > 0), (0, True)), None),
+        (sympy.I * x, None),
+        (sympy.zoo * x, None),
+        (sympy.log(0) + x, None),
+        (sympy.Eq(x, 1), None),
+        (5, None),
+        ("x +", None),
+    ],
+)
+def test_every_failure_is_one_chainrule_error(expr: object, at: object) -> None:
+    from chainrule.errors import ChainruleError
+
+    with pytest.raises(ChainruleError) as info:
+        backprop(expr, at=at)  # type: ignore[arg-type]
+    if type(info.value).__name__ != "ParseError":
+        assert "\n" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_errors_name_the_parameter_not_the_option() -> None:
+    with pytest.raises(VariableError) as info:
+        backprop(x * y, at={"x": 1})
+    assert "--at" not in str(info.value) and "in at," in str(info.value)
+    assert "in --at," in info.value.with_names({"at": "--at"})
+    with pytest.raises(UsageError) as twice:
+        backprop(x, wrt=["x", "x"])
+    assert twice.value.with_names({"wrt": "--wrt"}) == "--wrt names a variable twice"
+
+
+def test_wide_sum_of_products() -> None:
+    """Σ wᵢxᵢ over 2,000 terms (speed is measured by a script, never asserted)."""
+    n = 2000
+    w, xs = sympy.symbols(f"w0:{n}", real=True), sympy.symbols(f"x0:{n}", real=True)
+    point = {s.name: k % 5 - 2 for k, s in enumerate(w)} | {s.name: k % 3 for k, s in enumerate(xs)}
+    g = backprop(sympy.Add(*[a * b for a, b in zip(w, xs)]), at=point)
+    assert g.value == sum((k % 5 - 2) * (k % 3) for k in range(n))
+    assert g.gradients["w7"] == 7 % 3 and g.gradients["x7"] == 7 % 5 - 2
+    fan = backprop(sympy.Add(*[sympy.tanh(a * x) for a in w[:300]]))
+    assert len(fan.node("x").out_edges) == 300
+    assert sympy.simplify(fan.gradients["x"] - sympy.diff(fan.expr, x)) == 0

@@ -11,7 +11,11 @@ import pytest
 import sympy
 
 from chainrule.graph import backprop
-from chainrule.views.graph import GRAPH_FORMATS, number, render_graph, render_rich_text
+from chainrule.views.graph.text import render_rich_text
+from chainrule.views.numbers import number
+from chainrule.views.registry import formats
+
+GRAPH_FORMATS = formats("graph", images=False)
 
 x, y, z = sympy.symbols("x y z", real=True)
 w0, x0, w1, x1, w2 = sympy.symbols("w0 x0 w1 x1 w2", real=True)
@@ -85,7 +89,7 @@ def test_rich_tables() -> None:
 
 def test_json_format_is_one_object() -> None:
     g = backprop(NEURON, at=NEURON_AT)
-    data = json.loads(render_graph(g, "json"))
+    data = json.loads(g.render("json"))
     assert data["schema"] == "chainrule/graph@1"
     assert data["gradients_float"]["w0"] == pytest.approx(-0.1966, abs=1e-4)
 
@@ -95,7 +99,7 @@ def test_every_format_renders_every_operation() -> None:
     expr = sympy.Max(sympy.tanh(x), sympy.Abs(y)) - f(x) / (1 + sympy.exp(x)) + sympy.log(1 + y**2)
     for g in (backprop(expr), backprop(expr - f(x), at=None)):
         for fmt in GRAPH_FORMATS:
-            assert render_graph(g, fmt).strip()
+            assert g.render(fmt).strip()
 
 
 # -------------------------------------------------------------------- latex

@@ -21,12 +21,11 @@ from typer.testing import CliRunner
 
 import chainrule
 from chainrule.cli import app
+from chainrule.derivation.model import Rule
 from chainrule.graph import backprop
 from chainrule.views import render
-from chainrule.views.graph import render_graph
 from chainrule.views.html import render_html_fragment
 from chainrule.views.mathml import mathml_expr
-from chainrule.derivation.model import Rule
 
 MATHML_NS = "{http://www.w3.org/1998/Math/MathML}"
 MATH_BLOCK = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
@@ -221,7 +220,7 @@ def test_cli_graph_html(tmp_path: Path) -> None:
 
 def test_graph_html_numbers() -> None:
     g = backprop("1/(1 + exp(-(w0*x0 + w1*x1 + w2)))", at={"w0": 2, "x0": -1, "w1": -3, "x1": -2, "w2": -3})
-    page = render_graph(g, "html")
+    page = render(g, "html")
     check_page(page)
     assert "<mn>0.731059</mn>" in page  # the output value
     assert "<mrow><mo>−</mo><mn>0.196612</mn></mrow>" in page  # ∂f/∂x0 = -0.196612 (6 digits)
@@ -229,7 +228,7 @@ def test_graph_html_numbers() -> None:
 
 def test_graph_symbolic_html() -> None:
     g = backprop("tanh(x*w + b)")
-    page = render_graph(g, "html")
+    page = render(g, "html")
     maths = check_page(page)
     assert "<th>value</th>" not in page and "tanh" in page
     assert "msup" in tags(maths)
@@ -328,7 +327,7 @@ def test_chromium_draws_the_math(tmp_path: Path) -> None:
 def test_chromium_draws_the_graph_page(tmp_path: Path) -> None:
     pytest.importorskip("PIL", reason="Pillow (from the test extra, via matplotlib) reads the screenshots")
     g = backprop("(x + y)*z", at={"x": -2, "y": 5, "z": -4})
-    page = render_graph(g, "html")
+    page = render(g, "html")
     check_page(page)
     source = tmp_path / "graph.html"
     source.write_text(page, encoding="utf-8")

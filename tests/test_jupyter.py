@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 
 import chainrule
-from chainrule.homework.check import check
 from chainrule.graph import backprop
+from chainrule.homework.check import check
 
 MATH_BLOCK = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 import sympy
 
-from chainrule.homework.check import CheckResult, check
 from chainrule.derivation.engine import derive
 from chainrule.derivation.rules import SPECS, combine
+from chainrule.derivation.verify import compare
+from chainrule.homework.check import CheckResult, check
 from chainrule.homework.mistakes import BY_NAME, CATALOGUE, propagate, searchable_steps
 from chainrule.views.document import numbered_steps
-from chainrule.derivation.verify import compare
 
 X = sympy.Symbol("x", real=True)
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 import chainrule
 from chainrule import Rule, derive
+from chainrule.derivation.verify import compare
 from chainrule.errors import ChainruleError, ParseError, UsageError
 from chainrule.printing import plain
-from chainrule.derivation.verify import compare
 
 m, n, r, t, s, x, y = (sympy.Symbol(c, real=True) for c in "mnrtsxy")
 

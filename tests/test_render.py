@@ -10,11 +10,10 @@ import sympy
 from render_examples import deep_chain, example, u, x
 
 import chainrule
+from chainrule.derivation.model import Rule
 from chainrule.errors import UsageError
 from chainrule.recursion import deep_recursion as recursion_limit
 from chainrule.views import formats, render
-
-FORMATS = formats("derivation")
 from chainrule.views.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
 from chainrule.views.markdown import escape
 from chainrule.views.notation import (
@@ -23,8 +22,8 @@ from chainrule.views.notation import (
     PlainMathPrinter,
     StepNotation,
 )
-from chainrule.derivation.model import Rule
 
+FORMATS = formats("derivation")
 ALL_RULES = list(Rule)
 
 

@@ -11,10 +11,10 @@ from typer.testing import CliRunner
 
 from chainrule.cli import app
 from chainrule.derivation.engine import derive
-from chainrule.errors import ChainruleError, UsageError
-from chainrule.views import render
 from chainrule.derivation.model import Derivation
+from chainrule.errors import ChainruleError, UsageError
 from chainrule.homework.worksheet import read_exercises
+from chainrule.views import render
 from chainrule.views.worksheet import build
 
 PDFLATEX = shutil.which("pdflatex")

@@ -99,25 +99,24 @@ VIEWS: tuple[View, ...] = (
     View(
         kind="graph",
         format="rich",
-        renderer=_V + "graph:render_rich_text",
-        renderable=_V + "graph:render_rich",
+        renderer=_V + "graph.text:render_rich_text",
+        renderable=_V + "graph.text:render_rich",
     ),
-    View(kind="graph", format="text", renderer=_V + "graph:render_text", suffixes=(".txt",)),
-    View(kind="graph", format="latex", renderer=_V + "graph:render_latex", suffixes=(".tex",)),
+    View(kind="graph", format="text", renderer=_V + "graph.text:render_text", suffixes=(".txt",)),
+    View(kind="graph", format="latex", renderer=_V + "graph.latex:render_latex", suffixes=(".tex",)),
+    View(kind="graph", format="markdown", renderer=_V + "graph.markdown:render_markdown", suffixes=(".md",)),
     View(
         kind="graph",
         format="json",
-        renderer=_V + "graph:render_json",
+        renderer=_V + "graph.json:render_json",
         suffixes=(".json",),
-        data=_V + "graph:graph_to_dict",
+        data=_V + "graph.json:graph_to_dict",
     ),
-    View(kind="graph", format="dot", renderer=_V + "graph:render_dot", suffixes=(".dot", ".gv")),
-    View(
-        kind="graph", format="html", renderer=_V + "graph_html:render_graph_html", suffixes=(".html", ".htm")
-    ),
-    View(kind="graph", format="svg", renderer=_V + "graph:render_dot", suffixes=(".svg",), image=True),
-    View(kind="graph", format="png", renderer=_V + "graph:render_dot", suffixes=(".png",), image=True),
-    View(kind="graph", format="pdf", renderer=_V + "graph:render_dot", suffixes=(".pdf",), image=True),
+    View(kind="graph", format="dot", renderer=_V + "graph.dot:render_dot", suffixes=(".dot", ".gv")),
+    View(kind="graph", format="html", renderer=_V + "graph.html:render_html", suffixes=(".html", ".htm")),
+    View(kind="graph", format="svg", renderer=_V + "graph.dot:render_dot", suffixes=(".svg",), image=True),
+    View(kind="graph", format="png", renderer=_V + "graph.dot:render_dot", suffixes=(".png",), image=True),
+    View(kind="graph", format="pdf", renderer=_V + "graph.dot:render_dot", suffixes=(".pdf",), image=True),
     # The verdict on a student's answer.
     View(
         kind="check",
