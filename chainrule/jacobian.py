@@ -242,8 +242,10 @@ def jacobian(
         UsageError: a variable or definition chainrule cannot use, named in the message.
         LimitError: more than ``MAX_SIZE`` components, variables or definitions.
     """
-    text = components if isinstance(components, str) else ", ".join(
-        c if isinstance(c, str) else sympy.sstr(c) for c in _as_list(components, "components")
+    text = (
+        components
+        if isinstance(components, str)
+        else ", ".join(c if isinstance(c, str) else sympy.sstr(c) for c in _as_list(components, "components"))
     )
     funcs = _read_components(components)
     bindings = _read_where(where)
@@ -291,11 +293,22 @@ def _jacobian_matrix(
             depends = x in f.xreplace(where).free_symbols
             derivation = derive(f, x, where=where or None) if depends else None
             result = derivation.result if derivation is not None else sympy.S.Zero
-            row.append(JacobianEntry(matrix=name, row=i, column=j, name=f_name, expr=f, wrt=x,
-                                     result=result, derivation=derivation))
+            row.append(
+                JacobianEntry(
+                    matrix=name,
+                    row=i,
+                    column=j,
+                    name=f_name,
+                    expr=f,
+                    wrt=x,
+                    result=result,
+                    derivation=derivation,
+                )
+            )
         rows.append(tuple(row))
-    return JacobianMatrix(name=name, names=tuple(names), components=tuple(funcs), wrt=tuple(variables),
-                          entries=tuple(rows))
+    return JacobianMatrix(
+        name=name, names=tuple(names), components=tuple(funcs), wrt=tuple(variables), entries=tuple(rows)
+    )
 
 
 def _component_names(count: int) -> tuple[sympy.Symbol, ...]:
@@ -471,8 +484,10 @@ def _check_names(
             raise UsageError(f"where defines {name}, which is also a variable in wrt")
         inner = names & value.free_symbols
         if inner:
-            raise UsageError(f"where: {name} = {plain(value)} uses {sorted(map(str, inner))[0]}, "
-                             "another inner function; define it in the variables directly")
+            raise UsageError(
+                f"where: {name} = {plain(value)} uses {sorted(map(str, inner))[0]}, "
+                "another inner function; define it in the variables directly"
+            )
     if not bindings:
         return
     for i, f in enumerate(funcs):

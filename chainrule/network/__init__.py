@@ -17,7 +17,8 @@ This package is the only part of chainrule that uses NumPy.
 from __future__ import annotations
 
 from chainrule.network.activations import ACTIVATIONS, Activation
-from chainrule.network.build import LOSSES, MAX_LAYERS, MAX_UNITS, network
+from chainrule.network.build import network
+from chainrule.network.inputs import LOSSES, MAX_LAYERS, MAX_UNITS
 from chainrule.network.model import (
     BackwardStep,
     ForwardRow,

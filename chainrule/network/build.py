@@ -7,12 +7,7 @@ reverse; in each layer the upstream gradient ``∂L/∂h_k`` passes the activati
 ``∂L/∂W_k = δ_k h_{k−1}ᵀ`` and ``∂L/∂b_k = δ_k``, and then the affine map (local
 Jacobian ``W_k``) to give ``∂L/∂h_{k−1} = W_kᵀ δ_k`` for the layer below.
 
-Values that are not given are drawn from ``numpy.random.default_rng(seed)``
-in a fixed order — for each layer ``W_k`` then ``b_k``, then the input, then
-the target — uniformly from [−1, 1] (a regression target from [0, 1]; a
-cross-entropy target is one-hot at a random class) and rounded to two
-decimals, so the tables print short numbers. Giving one value does not change
-the others.
+Input is read, and missing values drawn, by ``chainrule.network.inputs``.
 """
 
 from __future__ import annotations
@@ -27,6 +22,16 @@ import sympy
 from chainrule.errors import LimitError, UsageError
 from chainrule.network import notation as nt
 from chainrule.network.activations import ACTIVATIONS
+from chainrule.network.inputs import (
+    draw_all,
+    read_activations,
+    read_loss,
+    read_matrices,
+    read_sizes,
+    read_target,
+    read_vector,
+    read_vectors,
+)
 from chainrule.network.model import (
     BackwardStep,
     ForwardRow,
@@ -36,17 +41,7 @@ from chainrule.network.model import (
     StepKind,
 )
 
-__all__ = ["LOSSES", "MAX_LAYERS", "MAX_MAGNITUDE", "MAX_UNITS", "network"]
-
-#: The most units one layer may have, and the most weight layers: beyond them the
-#: tables and matrices stop being readable.
-MAX_UNITS = 64
-MAX_LAYERS = 10
-#: The largest magnitude of a given number (input, target, weight, bias).
-MAX_MAGNITUDE = 1e6
-LOSSES = ("mse", "cross_entropy")
-#: Decimals of the seeded values.
-DECIMALS = 2
+__all__ = ["network"]
 
 _N = sympy.Symbol("n", integer=True, positive=True)
 
@@ -90,17 +85,17 @@ def network(
     >>> net.gradients["W1"]
     ((1.0, 2.0), (1.0, 2.0))
     """
-    sizes = _read_sizes(layers)
-    loss_function = _read_loss(loss)
-    names = _read_activations(activations, len(sizes) - 1, loss_function)
+    sizes = read_sizes(layers)
+    loss_function = read_loss(loss)
+    names = read_activations(activations, len(sizes) - 1, loss_function)
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise UsageError(f"seed must be a whole number of at least 0, not {seed!r}")
 
-    drawn_w, drawn_b, drawn_x, drawn_y = _draw_all(np.random.default_rng(int(seed)), sizes, loss_function)
-    ws = _read_matrices(weights, sizes, "weights") if weights is not None else drawn_w
-    bs = _read_vectors(biases, sizes[1:], "biases") if biases is not None else drawn_b
-    x = _read_vector(input, sizes[0], "input") if input is not None else drawn_x
-    y = _read_target(target, sizes[-1], loss_function) if target is not None else drawn_y
+    drawn_w, drawn_b, drawn_x, drawn_y = draw_all(np.random.default_rng(int(seed)), sizes, loss_function)
+    ws = read_matrices(weights, sizes, "weights") if weights is not None else drawn_w
+    bs = read_vectors(biases, sizes[1:], "biases") if biases is not None else drawn_b
+    x = read_vector(input, sizes[0], "input") if input is not None else drawn_x
+    y = read_target(target, sizes[-1], loss_function) if target is not None else drawn_y
 
     z, h = _forward(ws, bs, x, names)
     p = _softmax(z[-1]) if loss_function == "cross_entropy" else None
@@ -130,158 +125,6 @@ def network(
         bias_gradients=tuple(_vector(g) for g in backward.bias_gradients),
         input_gradient=_vector(backward.upstream),
     )
-
-
-# ----------------------------------------------------------------- reading input
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _read_sizes(layers: object) -> tuple[int, ...]:
-    if isinstance(layers, str):
-        try:
-            items: list[Any] = [int(part) for part in layers.split(",")]
-        except ValueError:
-            raise UsageError(
-                f"layers must be whole numbers separated by commas, such as 3,4,2, not {layers!r}"
-            ) from None
-    elif isinstance(layers, (Sequence, np.ndarray)):
-        items = list(layers)
-    else:
-        raise UsageError(f"layers must be a sequence of layer sizes, such as (3, 4, 2), not {layers!r}")
-    if len(items) < 2:
-        raise UsageError("layers must have at least two sizes: the input's and the output's")
-    if len(items) - 1 > MAX_LAYERS:
-        raise LimitError(
-            f"layers may describe at most {MAX_LAYERS} layers ({MAX_LAYERS + 1} sizes) so the output "
-            f"stays readable, not {len(items) - 1}"
-        )
-    for size in items:
-        if not _whole(size) or size < 1:
-            raise UsageError(f"layers must be whole numbers of at least 1, not {size!r}")
-        if size > MAX_UNITS:
-            raise LimitError(
-                f"layers may have at most {MAX_UNITS} units each so the output stays readable, not {size}"
-            )
-    return tuple(int(size) for size in items)
-
-
-def _read_loss(loss: object) -> str:
-    name = loss.strip().lower().replace("-", "_") if isinstance(loss, str) else None
-    if name not in LOSSES:
-        raise UsageError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
-    return name
-
-
-def _read_activations(activations: object, count: int, loss: str) -> tuple[str, ...]:
-    if isinstance(activations, str):
-        names = [part.strip().lower() for part in activations.split(",")]
-    elif isinstance(activations, Sequence) and all(isinstance(a, str) for a in activations):
-        names = [a.strip().lower() for a in activations]
-    else:
-        raise UsageError(f"activations must be names such as relu,sigmoid, not {activations!r}")
-    for name in names:
-        if name not in ACTIVATIONS:
-            choices = ", ".join(ACTIVATIONS)
-            raise UsageError(f"activations: unknown activation {name!r}; choose from {choices}")
-    if len(names) == 1:
-        if loss == "cross_entropy":
-            return (names[0],) * (count - 1) + ("identity",)
-        return (names[0],) * count
-    if len(names) != count:
-        raise UsageError(
-            f"activations must name one activation per layer ({count}) or one for all layers, "
-            f"not {len(names)}"
-        )
-    if loss == "cross_entropy" and names[-1] != "identity":
-        raise UsageError(
-            "activations: with loss cross_entropy the last layer's activation must be identity, "
-            "since the loss takes the softmax of its z"
-        )
-    return tuple(names)
-
-
-def _numbers(value: object, what: str) -> np.ndarray:
-    if isinstance(value, str):
-        value = [part for part in value.replace(";", ",").split(",") if part.strip()]
-    try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must hold numbers, not {value!r}") from None
-    if not np.all(np.isfinite(array)):
-        raise UsageError(f"{what} must hold finite numbers")
-    if array.size and float(np.max(np.abs(array))) > MAX_MAGNITUDE:
-        raise LimitError(f"{what} must hold numbers of magnitude at most {MAX_MAGNITUDE:g}")
-    return array + 0.0  # no -0.0
-
-
-def _read_vector(value: object, size: int, what: str) -> np.ndarray:
-    array = _numbers(value, what)
-    if array.shape != (size,):
-        raise UsageError(f"{what} must have {size} numbers, not shape {tuple(array.shape)}")
-    return array
-
-
-def _read_target(target: object, size: int, loss: str) -> np.ndarray:
-    if loss == "cross_entropy" and _whole(target):
-        if not 0 <= int(target) < size:  # type: ignore[call-overload]
-            raise UsageError(f"target class must be from 0 to {size - 1}, not {target!r}")
-        return np.eye(size)[int(target)]  # type: ignore[call-overload]
-    y = _read_vector(target, size, "target")
-    if loss == "cross_entropy" and not (np.all((y == 0) | (y == 1)) and y.sum() == 1):
-        raise UsageError("target must be one-hot for cross_entropy (one 1, the rest 0), or a class index")
-    return y
-
-
-def _read_matrices(value: object, sizes: tuple[int, ...], what: str) -> list[np.ndarray]:
-    items = _items(value, len(sizes) - 1, what)
-    found = []
-    for k, item in enumerate(items):
-        array = _numbers(item, f"{what}[{k}]")
-        shape = (sizes[k + 1], sizes[k])
-        if array.shape != shape:
-            raise UsageError(f"{what}[{k}] (W_{k + 1}) must have shape {shape}, not {tuple(array.shape)}")
-        found.append(array)
-    return found
-
-
-def _read_vectors(value: object, sizes: Sequence[int], what: str) -> list[np.ndarray]:
-    items = _items(value, len(sizes), what)
-    return [
-        _read_vector(item, size, f"{what}[{k}] (b_{k + 1})")
-        for k, (item, size) in enumerate(zip(items, sizes))
-    ]
-
-
-def _items(value: object, count: int, what: str) -> list[Any]:
-    if isinstance(value, str) or not isinstance(value, (Sequence, np.ndarray)):
-        raise UsageError(f"{what} must be a sequence with one entry per layer ({count})")
-    items = list(value)
-    if len(items) != count:
-        raise UsageError(f"{what} must have one entry per layer ({count}), not {len(items)}")
-    return items
-
-
-def _draw_all(
-    rng: np.random.Generator, sizes: tuple[int, ...], loss: str
-) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
-    """Every seeded value, always in the same order, so giving one changes no other."""
-
-    def draw(shape: tuple[int, ...], low: float = -1.0) -> np.ndarray:
-        return np.round(rng.uniform(low, 1.0, shape), DECIMALS) + 0.0
-
-    ws, bs = [], []
-    for k in range(1, len(sizes)):
-        ws.append(draw((sizes[k], sizes[k - 1])))
-        bs.append(draw((sizes[k],)))
-    x = draw((sizes[0],))
-    if loss == "cross_entropy":
-        y = np.eye(sizes[-1])[int(rng.integers(sizes[-1]))]
-    else:
-        y = draw((sizes[-1],), low=0.0)
-    return ws, bs, x, y
 
 
 # ------------------------------------------------------------------ the numbers
@@ -348,8 +191,14 @@ def _forward_rows(
         zk, hk = _names(k, sizes)
         w = nt.matrix(f"W_{k}", sizes[k], sizes[k - 1])
         b = nt.vector(f"b_{k}", sizes[k])
-        rows.append(ForwardRow(layer=k, role="pre-activation", quantity=_column(zk, z[k - 1]),
-                               definition=nt.MatAdd(nt.MatMul(w, _names(k - 1, sizes)[1]), b)))
+        rows.append(
+            ForwardRow(
+                layer=k,
+                role="pre-activation",
+                quantity=_column(zk, z[k - 1]),
+                definition=nt.MatAdd(nt.MatMul(w, _names(k - 1, sizes)[1]), b),
+            )
+        )
         act = zk if ACTIVATIONS[layer.activation].is_identity else nt.Apply(layer.activation, zk)
         rows.append(ForwardRow(layer=k, role="activation", quantity=_column(hk, h[k]), definition=act))
     last = len(layers)
@@ -357,15 +206,27 @@ def _forward_rows(
     target = nt.vector("y", sizes[-1])
     if p is not None:
         prob = nt.vector("p", sizes[-1])
-        rows.append(ForwardRow(layer=last, role="softmax", quantity=_column(prob, p),
-                               definition=nt.Apply("softmax", _names(last, sizes)[0])))
+        rows.append(
+            ForwardRow(
+                layer=last,
+                role="softmax",
+                quantity=_column(prob, p),
+                definition=nt.Apply("softmax", _names(last, sizes)[0]),
+            )
+        )
         definition = nt.Scaled(-1, nt.MatMul(nt.Transpose(target), nt.Apply("log", prob)))
     else:
         diff = nt.MatAdd(out, -target)
         definition = nt.Scaled(1 / _N, nt.MatMul(nt.Transpose(diff), diff))
     rows.append(ForwardRow(layer=last, role="target", quantity=_column(target, y)))
-    rows.append(ForwardRow(layer=last, role="loss", definition=definition,
-                           quantity=Quantity(symbol=nt.LOSS, values=float(loss_value), shape=(1, 1))))
+    rows.append(
+        ForwardRow(
+            layer=last,
+            role="loss",
+            definition=definition,
+            quantity=Quantity(symbol=nt.LOSS, values=float(loss_value), shape=(1, 1)),
+        )
+    )
     return tuple(rows)
 
 
@@ -408,31 +269,60 @@ class _Backward:
         if self.p is not None:
             p_sym = nt.vector("p", self.sizes[-1])
             delta = self.p - self.y
-            self.steps.append(BackwardStep(
-                kind=StepKind.LOSS, layer=last, operation="difference",
-                text=(f"Softmax and cross-entropy together: with p = softmax(z_{last}) and a one-hot "
-                      f"target y, the gradient of L = -y^T log(p) by the logits z_{last} is p - y."),
-                result=_column(nt.vector(f"delta_{last}", self.sizes[-1]), delta),
-                meaning=nt.Partial(nt.LOSS, zl),
-                formula=nt.MatAdd(p_sym, -y_sym),
-                factors=(_column(p_sym, self.p), _column(y_sym, self.y)),
-            ))
+            self.steps.append(
+                BackwardStep(
+                    kind=StepKind.LOSS,
+                    layer=last,
+                    operation="difference",
+                    sentence=(
+                        "Softmax and cross-entropy together: with ",
+                        p_sym,
+                        " = ",
+                        nt.Apply("softmax", zl),
+                        " and a one-hot target ",
+                        y_sym,
+                        ", the gradient of ",
+                        nt.LOSS,
+                        " = ",
+                        nt.Scaled(-1, nt.MatMul(nt.Transpose(y_sym), nt.Apply("log", p_sym))),
+                        " by the logits ",
+                        zl,
+                        " is ",
+                        nt.MatAdd(p_sym, -y_sym),
+                        ".",
+                    ),
+                    result=_column(nt.vector(f"delta_{last}", self.sizes[-1]), delta),
+                    meaning=nt.Partial(nt.LOSS, zl),
+                    formula=nt.MatAdd(p_sym, -y_sym),
+                    factors=(_column(p_sym, self.p), _column(y_sym, self.y)),
+                )
+            )
             self.upstream = delta
             return delta
         n = self.sizes[-1]
         diff = self.h[-1] - self.y
         self.upstream = 2.0 / n * diff
-        self.steps.append(BackwardStep(
-            kind=StepKind.LOSS, layer=last,
-            text=(f"The loss is the mean of the squared errors over the n = {n} outputs, so its "
-                  f"gradient by the output h_{last} is (2/n)(h_{last} - y)."),
-            result=_column(nt.Partial(nt.LOSS, hl), self.upstream),
-            formula=nt.Scaled(2 / _N, nt.MatAdd(hl, -y_sym)),
-            factors=(
-                Quantity(symbol=2 / _N, values=2.0 / n, shape=(1, 1)),
-                _column(nt.MatAdd(hl, -y_sym), diff),
-            ),
-        ))
+        self.steps.append(
+            BackwardStep(
+                kind=StepKind.LOSS,
+                layer=last,
+                sentence=(
+                    "The loss is the mean of the squared errors over the ",
+                    _N,
+                    f" = {n} outputs, so its gradient by the output ",
+                    hl,
+                    " is ",
+                    nt.Scaled(2 / _N, nt.MatAdd(hl, -y_sym)),
+                    ".",
+                ),
+                result=_column(nt.Partial(nt.LOSS, hl), self.upstream),
+                formula=nt.Scaled(2 / _N, nt.MatAdd(hl, -y_sym)),
+                factors=(
+                    Quantity(symbol=2 / _N, values=2.0 / n, shape=(1, 1)),
+                    _column(nt.MatAdd(hl, -y_sym), diff),
+                ),
+            )
+        )
         return None
 
     def _activation_step(self, layer: Layer) -> np.ndarray:
@@ -443,49 +333,95 @@ class _Backward:
         delta = slope * self.upstream
         n = slope.size
         compact = nt.Diag(nt.Apply(layer.activation, zk, 1))
-        self.steps.append(BackwardStep(
-            kind=StepKind.ACTIVATION, layer=k, activation=layer.activation,
-            text=(f"Through the activation h_{k} = {act.plain}(z_{k}), applied entry by entry: its "
-                  f"Jacobian dh_{k}/dz_{k} is diagonal, so the upstream gradient is multiplied entry "
-                  f"by entry by {act.plain}'(z_{k})."),
-            result=_column(nt.vector(f"delta_{k}", self.sizes[k]), delta),
-            meaning=nt.Partial(nt.LOSS, zk),
-            formula=nt.MatMul(compact, nt.Partial(nt.LOSS, hk)),
-            factors=(
-                Quantity(symbol=compact, values=_vector(slope), shape=(n, n), diagonal=True),
-                _column(nt.Partial(nt.LOSS, hk), self.upstream),
-            ),
-            local=(nt.Partial(hk, zk), compact),
-        ))
+        self.steps.append(
+            BackwardStep(
+                kind=StepKind.ACTIVATION,
+                layer=k,
+                activation=layer.activation,
+                sentence=(
+                    "Through the activation ",
+                    hk,
+                    " = ",
+                    nt.Apply(layer.activation, zk),
+                    ", applied entry by entry: its Jacobian ",
+                    nt.Partial(hk, zk),
+                    " is diagonal, so the upstream gradient is multiplied entry by entry by ",
+                    nt.Apply(layer.activation, zk, 1),
+                    ".",
+                ),
+                result=_column(nt.vector(f"delta_{k}", self.sizes[k]), delta),
+                meaning=nt.Partial(nt.LOSS, zk),
+                formula=nt.MatMul(compact, nt.Partial(nt.LOSS, hk)),
+                factors=(
+                    Quantity(symbol=compact, values=_vector(slope), shape=(n, n), diagonal=True),
+                    _column(nt.Partial(nt.LOSS, hk), self.upstream),
+                ),
+                local=(nt.Partial(hk, zk), compact),
+            )
+        )
         return delta
 
     def _parameter_steps(self, k: int, delta: np.ndarray) -> None:
         h_prev = _names(k - 1, self.sizes)[1]
         d_sym = nt.vector(f"delta_{k}", self.sizes[k])
         w_sym = nt.matrix(f"W_{k}", self.sizes[k], self.sizes[k - 1])
+        b_sym = nt.vector(f"b_{k}", self.sizes[k])
         grad_w = np.outer(delta, self.h[k - 1])
         self.weight_gradients[k - 1] = grad_w
         self.bias_gradients[k - 1] = delta
         rows, cols = grad_w.shape
-        self.steps.append(BackwardStep(
-            kind=StepKind.WEIGHTS, layer=k,
-            text=(f"W_{k}[i, j] multiplies {h_prev}[j] into z_{k}[i] only, so dL/dW_{k}[i, j] = "
-                  f"delta_{k}[i] {h_prev}[j]: the outer product delta_{k} {h_prev}^T, "
-                  f"{rows}x{cols} like W_{k}."),
-            result=Quantity(symbol=nt.Partial(nt.LOSS, w_sym), values=_matrix(grad_w), shape=(rows, cols)),
-            formula=nt.MatMul(d_sym, nt.Transpose(h_prev)),
-            factors=(
-                _column(d_sym, delta),
-                Quantity(symbol=nt.Transpose(h_prev), values=_vector(self.h[k - 1]), shape=(1, cols)),
-            ),
-        ))
-        self.steps.append(BackwardStep(
-            kind=StepKind.BIAS, layer=k,
-            text=f"b_{k} is added to z_{k} with local gradient 1, so dL/db_{k} = delta_{k}.",
-            result=_column(nt.Partial(nt.LOSS, nt.vector(f"b_{k}", self.sizes[k])), delta),
-            formula=d_sym,
-            factors=(_column(d_sym, delta),),
-        ))
+        self.steps.append(
+            BackwardStep(
+                kind=StepKind.WEIGHTS,
+                layer=k,
+                sentence=(
+                    "Entry (i, j) of ",
+                    w_sym,
+                    " multiplies entry j of ",
+                    h_prev,
+                    " into entry i of ",
+                    _names(k, self.sizes)[0],
+                    ", so its gradient is entry i of ",
+                    d_sym,
+                    " times entry j of ",
+                    h_prev,
+                    ": the outer product ",
+                    nt.MatMul(d_sym, nt.Transpose(h_prev)),
+                    ", shaped like ",
+                    w_sym,
+                    ".",
+                ),
+                result=Quantity(
+                    symbol=nt.Partial(nt.LOSS, w_sym), values=_matrix(grad_w), shape=(rows, cols)
+                ),
+                formula=nt.MatMul(d_sym, nt.Transpose(h_prev)),
+                factors=(
+                    _column(d_sym, delta),
+                    Quantity(symbol=nt.Transpose(h_prev), values=_vector(self.h[k - 1]), shape=(1, cols)),
+                ),
+            )
+        )
+        self.steps.append(
+            BackwardStep(
+                kind=StepKind.BIAS,
+                layer=k,
+                sentence=(
+                    b_sym,
+                    " is added to ",
+                    _names(k, self.sizes)[0],
+                    ": its local Jacobian ",
+                    nt.Partial(_names(k, self.sizes)[0], b_sym),
+                    " is the identity ",
+                    nt.matrix("I", self.sizes[k], self.sizes[k]),
+                    ", so its gradient is ",
+                    d_sym,
+                    " itself.",
+                ),
+                result=_column(nt.Partial(nt.LOSS, b_sym), delta),
+                formula=d_sym,
+                factors=(_column(d_sym, delta),),
+            )
+        )
 
     def _linear_step(self, k: int, delta: np.ndarray) -> None:
         zk = _names(k, self.sizes)[0]
@@ -495,16 +431,34 @@ class _Backward:
         d_sym = nt.vector(f"delta_{k}", self.sizes[k])
         self.upstream = w.T @ delta
         below = "the input" if k == 1 else f"layer {k - 1}"
-        self.steps.append(BackwardStep(
-            kind=StepKind.LINEAR, layer=k,
-            text=(f"Through z_{k} = W_{k} {h_prev} + b_{k}: the local Jacobian dz_{k}/d{h_prev} is W_{k} "
-                  f"({w.shape[0]}x{w.shape[1]}), so the gradient passed down to {below} is "
-                  f"W_{k}^T delta_{k}, {w.shape[1]}x1 like {h_prev}."),
-            result=_column(nt.Partial(nt.LOSS, h_prev), self.upstream),
-            formula=nt.MatMul(nt.Transpose(w_sym), d_sym),
-            factors=(
-                Quantity(symbol=nt.Transpose(w_sym), values=_matrix(w.T), shape=(w.shape[1], w.shape[0])),
-                _column(d_sym, delta),
-            ),
-            local=(nt.Partial(zk, h_prev), w_sym),
-        ))
+        affine = nt.MatAdd(nt.MatMul(w_sym, h_prev), nt.vector(f"b_{k}", self.sizes[k]))
+        self.steps.append(
+            BackwardStep(
+                kind=StepKind.LINEAR,
+                layer=k,
+                sentence=(
+                    "Through ",
+                    zk,
+                    " = ",
+                    affine,
+                    ": its local Jacobian ",
+                    nt.Partial(zk, h_prev),
+                    " is ",
+                    w_sym,
+                    ", so the gradient passed down to ",
+                    below,
+                    " is ",
+                    nt.MatMul(nt.Transpose(w_sym), d_sym),
+                    ", shaped like ",
+                    h_prev,
+                    ".",
+                ),
+                result=_column(nt.Partial(nt.LOSS, h_prev), self.upstream),
+                formula=nt.MatMul(nt.Transpose(w_sym), d_sym),
+                factors=(
+                    Quantity(symbol=nt.Transpose(w_sym), values=_matrix(w.T), shape=(w.shape[1], w.shape[0])),
+                    _column(d_sym, delta),
+                ),
+                local=(nt.Partial(zk, h_prev), w_sym),
+            )
+        )

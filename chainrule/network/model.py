@@ -26,6 +26,7 @@ __all__ = [
     "Matrix",
     "Network",
     "Quantity",
+    "Sentence",
     "StepKind",
     "Values",
     "Vector",
@@ -35,6 +36,8 @@ Vector: TypeAlias = "tuple[float, ...]"
 Matrix: TypeAlias = "tuple[tuple[float, ...], ...]"
 #: A quantity's numbers: a scalar, a vector (or a diagonal), or a matrix as rows.
 Values: TypeAlias = "float | tuple[float, ...] | tuple[tuple[float, ...], ...]"
+#: A sentence of words and symbols, so each format can typeset the symbols.
+Sentence: TypeAlias = "tuple[str | sympy.Basic, ...]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -132,7 +135,8 @@ class BackwardStep:
     Args:
         kind: what the step computes.
         layer: the layer ``k`` it belongs to.
-        text: one sentence saying what happens and why.
+        sentence: what happens and why, as words and symbols (``text`` joins them
+            in plain text).
         result: what the step computes (``δ_2``, ``∂L/∂W_2``).
         meaning: another name of the result (``δ_2`` is ``∂L/∂z_2``), or ``None``.
         formula: the right-hand side in symbols (``diag(σ′(z_2)) ∂L/∂h_2``).
@@ -148,7 +152,7 @@ class BackwardStep:
 
     kind: StepKind
     layer: int
-    text: str
+    sentence: Sentence
     result: Quantity
     formula: sympy.Basic
     factors: tuple[Quantity, ...]
@@ -156,6 +160,13 @@ class BackwardStep:
     meaning: sympy.Basic | None = None
     local: tuple[sympy.Basic, sympy.Basic] | None = None
     activation: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The sentence in plain text."""
+        from chainrule.printing import plain
+
+        return "".join(part if isinstance(part, str) else plain(part) for part in self.sentence)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -27,7 +27,7 @@ __all__ = [
     "LOSS",
     "Apply",
     "Diag",
-        "MatAdd",
+    "MatAdd",
     "MatMul",
     "Partial",
     "Scaled",
@@ -43,6 +43,7 @@ LOSS = sympy.Symbol("L")
 _OTHER_NAMES = {
     "softmax": ("softmax", r"\operatorname{softmax}", "softmax"),
     "log": ("log", r"\log", "log"),
+    "act_k": ("act_k", r"\operatorname{act}_k", "act"),  # any layer's activation, in the general rule
 }
 
 
@@ -146,7 +147,8 @@ class Apply(sympy.MatrixExpr):
 
 
 class Diag(sympy.MatrixExpr):
-    """``diag(v)``: the square matrix with the vector ``v`` on its diagonal."""
+    """``diag(v)``: the square matrix with the vector ``v`` on its diagonal; an explicit
+    ``v`` prints as its entries, ``diag(0.25, 0.1)``."""
 
     def __new__(cls, arg: sympy.MatrixExpr) -> Diag:
         return sympy.Basic.__new__(cls, arg)
@@ -156,14 +158,33 @@ class Diag(sympy.MatrixExpr):
         rows = self.args[0].shape[0]
         return rows, rows
 
+    def _entries(self, printer: Any) -> list[Any] | None:
+        arg = self.args[0]
+        if isinstance(arg, sympy.MatrixBase):
+            return [printer._print(entry) for entry in arg]
+        return None
+
     def _sympystr(self, printer: Any) -> str:
-        return f"diag({printer._print(self.args[0])})"
+        entries = self._entries(printer)
+        inner = ", ".join(entries) if entries is not None else printer._print(self.args[0])
+        return f"diag({inner})"
 
     def _latex(self, printer: Any) -> str:
-        return f"\\operatorname{{diag}}\\left({printer._print(self.args[0])}\\right)"
+        entries = self._entries(printer)
+        inner = ", ".join(entries) if entries is not None else printer._print(self.args[0])
+        return f"\\operatorname{{diag}}\\left({inner}\\right)"
 
     def _mathml_presentation(self, printer: Any) -> Any:
-        return _mrow(printer, _token(printer, "mi", "diag"), _parens(printer, printer._print(self.args[0])))
+        entries = self._entries(printer)
+        if entries is None:
+            inner = printer._print(self.args[0])
+        else:
+            inner = _mrow(printer)
+            for k, entry in enumerate(entries):
+                if k:
+                    inner.appendChild(_token(printer, "mo", ","))
+                inner.appendChild(entry)
+        return _mrow(printer, _token(printer, "mi", "diag"), _parens(printer, inner))
 
 
 class Scaled(sympy.MatrixExpr):

@@ -93,7 +93,7 @@ def _walk(derivation: Derivation | None) -> Iterator[tuple[Any, int]]:
 # ------------------------------------------------------------------------ text
 
 
-def _check_settings(settings: dict[str, Any], known: dict[str, Any], view: str) -> dict[str, Any]:
+def check_settings(settings: dict[str, Any], known: dict[str, Any], view: str) -> dict[str, Any]:
     from chainrule.errors import UsageError
 
     for name in settings:
@@ -131,7 +131,7 @@ def _chain_text(chain: MatrixChain) -> list[str]:
 
 def render_text(j: Jacobian, **settings: Any) -> str:
     """Plain text; ``steps=False`` shows one sentence per entry instead of every step."""
-    options = _check_settings(settings, TEXT_SETTINGS, "text")
+    options = check_settings(settings, TEXT_SETTINGS, "text")
     parts = [_title(j), ""]
     for heading, content, all_steps in _sections(j):
         parts.append(heading)
@@ -221,7 +221,7 @@ def _head_tex(m: JacobianMatrix, *, inline: bool = False) -> str:
 def _partials_tex(m: JacobianMatrix) -> str:
     """The matrix of partials ``[∂f_i/∂x_j]``."""
     rows = r" \\ ".join(
-        " & ".join("\\dfrac" + _partial_tex(e.name, e.wrt)[len("\\frac"):] for e in row) for row in m.entries
+        " & ".join("\\dfrac" + _partial_tex(e.name, e.wrt)[len("\\frac") :] for e in row) for row in m.entries
     )
     return f"\\begin{{bmatrix}}{rows}\\end{{bmatrix}}"
 
@@ -250,7 +250,7 @@ def _labels(derivation: Derivation) -> Iterator[tuple[Any, int, str]]:
     """``(step, depth, "1.2.")``: steps numbered as the derivation views number them."""
     counters: list[int] = []
     for step, depth in _walk(derivation):
-        del counters[depth + 1:]
+        del counters[depth + 1 :]
         if len(counters) <= depth:
             counters.append(0)
         counters[depth] += 1
@@ -258,8 +258,10 @@ def _labels(derivation: Derivation) -> Iterator[tuple[Any, int, str]]:
 
 
 def _entry_rows(entry: JacobianEntry, steps: bool) -> list[str]:
-    rows = [f"& {_partial_tex(entry.name, entry.wrt)} = {latex(entry.result)} "
-            f"&& \\text{{entry }} ({entry.row + 1}, {entry.column + 1})"]
+    rows = [
+        f"& {_partial_tex(entry.name, entry.wrt)} = {latex(entry.result)} "
+        f"&& \\text{{entry }} ({entry.row + 1}, {entry.column + 1})"
+    ]
     if entry.derivation is None:
         rows.append(f"& \\quad \\text{{{tex_text(entry.text)}}}")
         return rows
@@ -268,8 +270,10 @@ def _entry_rows(entry: JacobianEntry, steps: bool) -> list[str]:
             continue
         rule = step.rule.value.replace("_", " ")
         indent = r"\quad " * (depth + 1)
-        rows.append(f"& {indent}\\frac{{\\partial}}{{\\partial {latex(step.wrt)}}} "
-                    f"{_grouped(step.expr)} = {latex(step.result)} && \\text{{{label} {rule}}}")
+        rows.append(
+            f"& {indent}\\frac{{\\partial}}{{\\partial {latex(step.wrt)}}} "
+            f"{_grouped(step.expr)} = {latex(step.result)} && \\text{{{label} {rule}}}"
+        )
     return rows
 
 
@@ -342,25 +346,44 @@ def md_text(text: str) -> str:
 
 def render_markdown(j: Jacobian) -> str:
     """Markdown: headings, a table of entries per section, equations in ``$$`` blocks."""
-    lines = [f"# {md_text(_title(j))}", "", "$$", f"J = {_head_tex(j.matrix)} = {_partials_tex(j.matrix)}",
-             "$$", ""]
+    lines = [
+        f"# {md_text(_title(j))}",
+        "",
+        "$$",
+        f"J = {_head_tex(j.matrix)} = {_partials_tex(j.matrix)}",
+        "$$",
+        "",
+    ]
     for heading, content, all_steps in _sections(j):
         lines += [f"## {md_text(heading)}", ""]
         if isinstance(content, MatrixChain):
             chain_lines = _chain_tex(content)
-            lines += [md_text(content.text), "", "$$", r"\begin{aligned}", *chain_lines[2:-1],
-                      r"\end{aligned}", "$$", ""]
+            lines += [
+                md_text(content.text),
+                "",
+                "$$",
+                r"\begin{aligned}",
+                *chain_lines[2:-1],
+                r"\end{aligned}",
+                "$$",
+                "",
+            ]
             continue
         for entry in content.walk():
-            lines += [f"**({entry.row + 1}, {entry.column + 1})** "
-                      f"${_partial_tex(entry.name, entry.wrt)} = {latex(entry.result)}$", ""]
+            lines += [
+                f"**({entry.row + 1}, {entry.column + 1})** "
+                f"${_partial_tex(entry.name, entry.wrt)} = {latex(entry.result)}$",
+                "",
+            ]
             steps = list(_walk(entry.derivation)) if all_steps else []
             if not steps:
                 lines += [f"- {md_text(entry.text)}", ""]
             for step, depth in steps:
                 d = f"\\frac{{\\partial}}{{\\partial {latex(step.wrt)}}}"
-                lines.append(f"{'  ' * depth}- {md_text(step.text)} "
-                             f"${d}\\left({latex(step.expr)}\\right) = {latex(step.result)}$")
+                lines.append(
+                    f"{'  ' * depth}- {md_text(step.text)} "
+                    f"${d}\\left({latex(step.expr)}\\right) = {latex(step.result)}$"
+                )
             lines.append("")
     lines += ["## Result", "", "$$", f"J = {_bmatrix(j.result)}", "$$", ""]
     return "\n".join(lines)
@@ -388,26 +411,32 @@ def partial_mathml(top: str, bottom: str) -> str:
 
 def _entry_html(entry: JacobianEntry, steps: bool) -> str:
     head = partial_mathml(_mathml(entry.name), _mathml(entry.wrt))
-    out = [f'<div class="entry"><h3>({entry.row + 1}, {entry.column + 1}) '
-           f"{_math(head + '<mo>=</mo>' + _mathml(entry.result))}</h3>"]
+    out = [
+        f'<div class="entry"><h3>({entry.row + 1}, {entry.column + 1}) '
+        f"{_math(head + '<mo>=</mo>' + _mathml(entry.result))}</h3>"
+    ]
     walked = list(_walk(entry.derivation)) if steps else []
     if not walked:
         out.append(f'<p class="text">{escape(entry.text)}</p>')
     for step, depth in walked:
         d = partial_mathml("", _mathml(step.wrt))
         eq = f"{d}<mrow><mo>(</mo>{_mathml(step.expr)}<mo>)</mo></mrow><mo>=</mo>{_mathml(step.result)}"
-        out.append(f'<div class="step" style="margin-left:{1.2 * depth:g}rem">'
-                   f'<p class="text">{escape(step.text)}</p>'
-                   f'<div class="eq">{_math(eq, display=True)}</div></div>')
+        out.append(
+            f'<div class="step" style="margin-left:{1.2 * depth:g}rem">'
+            f'<p class="text">{escape(step.text)}</p>'
+            f'<div class="eq">{_math(eq, display=True)}</div></div>'
+        )
     out.append("</div>")
     return "\n".join(out) + "\n"
 
 
 def _chain_html(chain: MatrixChain) -> str:
     (m, k), n = chain.outer.shape, chain.inner.shape[1]
-    eq = (f"<mi>J</mi><mo>=</mo>{shaped_mathml(_mathml(chain.outer_at_inner), m, k)}"
-          f"{shaped_mathml(_mathml(chain.inner.result), k, n)}<mo>=</mo>"
-          f"{shaped_mathml(_mathml(chain.product), m, n)}")
+    eq = (
+        f"<mi>J</mi><mo>=</mo>{shaped_mathml(_mathml(chain.outer_at_inner), m, k)}"
+        f"{shaped_mathml(_mathml(chain.inner.result), k, n)}<mo>=</mo>"
+        f"{shaped_mathml(_mathml(chain.product), m, n)}"
+    )
     return f'<p class="text">{escape(chain.text)}</p>\n<div class="eq">{_math(eq, display=True)}</div>\n'
 
 
@@ -421,8 +450,10 @@ def _body(j: Jacobian) -> str:
     head = _head(j.matrix)
     parts = [f"<h1>{escape(_title(j))}</h1>\n"]
     matrix = _mathml(j.result)
-    parts.append(f'<div class="eq answer">{_math(f"<mi>J</mi><mo>=</mo>{matrix}", display=True)}'
-                 f'<p class="note">J = {escape(head)}</p></div>\n')
+    parts.append(
+        f'<div class="eq answer">{_math(f"<mi>J</mi><mo>=</mo>{matrix}", display=True)}'
+        f'<p class="note">J = {escape(head)}</p></div>\n'
+    )
     for heading, content, all_steps in _sections(j):
         parts.append(f"<h2>{escape(heading)}</h2>\n")
         if isinstance(content, MatrixChain):
@@ -469,11 +500,19 @@ def _chain_json(chain: MatrixChain, ident: int) -> dict[str, Any]:
         "id": ident,
         "kind": "matrix_chain",
         "text": chain.text,
-        "outer": {"name": "J_f", "shape": list(chain.outer.shape), "wrt": [str(x) for x in chain.outer.wrt],
-                  "matrix": _matrix_json(chain.outer.result)},
+        "outer": {
+            "name": "J_f",
+            "shape": list(chain.outer.shape),
+            "wrt": [str(x) for x in chain.outer.wrt],
+            "matrix": _matrix_json(chain.outer.result),
+        },
         "outer_at_inner": _matrix_json(chain.outer_at_inner),
-        "inner": {"name": "J_g", "shape": list(chain.inner.shape), "wrt": [str(x) for x in chain.inner.wrt],
-                  "matrix": _matrix_json(chain.inner.result)},
+        "inner": {
+            "name": "J_g",
+            "shape": list(chain.inner.shape),
+            "wrt": [str(x) for x in chain.inner.wrt],
+            "matrix": _matrix_json(chain.inner.result),
+        },
         "product": _matrix_json(chain.product),
         "shape": [chain.outer.shape[0], chain.inner.shape[1]],
     }
@@ -513,8 +552,18 @@ def text_grid(rows: Sequence[Sequence[str]], *, indent: str = "") -> list[str]:
 def tex_text(text: str) -> str:
     """Escape text for LaTeX's text mode."""
     replacements = {
-        "\\": r"\textbackslash{}", "_": r"\_", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-        "{": r"\{", "}": r"\}", "^": r"\^{}", "~": r"\~{}", "<": r"\textless{}", ">": r"\textgreater{}",
+        "\\": r"\textbackslash{}",
+        "_": r"\_",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "{": r"\{",
+        "}": r"\}",
+        "^": r"\^{}",
+        "~": r"\~{}",
+        "<": r"\textless{}",
+        ">": r"\textgreater{}",
     }
     return "".join(replacements.get(c, c) for c in text)
 
@@ -527,7 +576,8 @@ CSS = """\
 .chainrule h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; border-bottom: 1px solid #ccc; font-weight: 600; }
 .chainrule h3 { font-size: 1rem; margin: .6rem 0 .2rem; font-weight: 600; }
 .chainrule math { font-size: 1.1em; font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; }
-.chainrule .eq { margin: .35rem 0 .35rem 1rem; overflow-x: auto; padding: .15rem 0; }
+.chainrule math[display="block"] { display: inline math; math-style: normal; }
+.chainrule .eq { margin: .35rem 0 .35rem 1rem; overflow-x: auto; overflow-y: hidden; padding: .15rem 0; }
 .chainrule .step { border-left: 3px solid #9db4d0; padding: .1rem 0 .1rem .8rem; margin: .4rem 0; }
 .chainrule .text { margin: .1rem 0; }
 .chainrule .answer { background: #f3f7ee; border: 1px solid #c5d8b0; border-radius: .4rem;
@@ -549,7 +599,7 @@ def html_page(title: str, body: str) -> str:
     from chainrule import __version__
 
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
