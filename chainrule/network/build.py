@@ -87,6 +87,8 @@ def network(
     """
     sizes = read_sizes(layers)
     loss_function = read_loss(loss)
+    if loss_function == "cross_entropy" and sizes[-1] < 2:
+        raise UsageError("layers: with loss cross_entropy the output layer needs at least two units")
     names = read_activations(activations, len(sizes) - 1, loss_function)
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise UsageError(f"seed must be a whole number of at least 0, not {seed!r}")
