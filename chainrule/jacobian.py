@@ -29,6 +29,8 @@ Matrix([
 from __future__ import annotations
 
 import random
+import sys
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias, cast
@@ -497,3 +499,19 @@ def _check_names(
                 f"component {i + 1} ({plain(f)}) uses {direct[0]} directly; with where, the components "
                 "may depend on the variables only through the inner functions"
             )
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as ``chainrule.jacobian(...)``.
+
+    ``chainrule.jacobian`` names both the function and this module: once the
+    module is imported, Python binds the name on ``chainrule`` to the module,
+    and a lazy ``chainrule.__getattr__`` is no longer asked. Calling the module
+    calls :func:`jacobian`, so ``chainrule.jacobian(...)`` works either way.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Jacobian:
+        return jacobian(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -233,3 +233,9 @@ def test_a_parse_error_points_into_the_whole_input() -> None:
     with pytest.raises(ParseError) as caught:
         jacobian("r*cos(t), r*sin(", "r,t")
     assert caught.value.text == "r*cos(t), r*sin(" and caught.value.column == 16
+
+
+def test_the_module_is_callable_as_chainrule_jacobian() -> None:
+    import chainrule.jacobian
+
+    assert chainrule.jacobian("r*cos(t), r*sin(t)", "r,t").result == polar().result  # type: ignore[operator]

@@ -386,3 +386,10 @@ def test_numpy_stays_out_of_import_chainrule_and_derive() -> None:
         "assert 'numpy' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_package_is_callable_as_chainrule_network() -> None:
+    import chainrule.network
+
+    called = chainrule.network((3, 4, 2), "relu,sigmoid", seed=0)  # type: ignore[operator]
+    assert called == network((3, 4, 2), "relu,sigmoid", seed=0)

@@ -16,6 +16,10 @@ This package is the only part of chainrule that uses NumPy.
 
 from __future__ import annotations
 
+import sys
+import types
+from typing import Any
+
 from chainrule.network.activations import ACTIVATIONS, Activation
 from chainrule.network.build import network
 from chainrule.network.inputs import LOSSES, MAX_LAYERS, MAX_UNITS
@@ -42,3 +46,19 @@ __all__ = [
     "StepKind",
     "network",
 ]
+
+
+class _CallableModule(types.ModuleType):
+    """This package, callable as ``chainrule.network(...)``.
+
+    ``chainrule.network`` names both the function and this package: once the
+    package is imported, Python binds the name on ``chainrule`` to the package,
+    and a lazy ``chainrule.__getattr__`` is no longer asked. Calling the
+    package calls :func:`network`, so ``chainrule.network(...)`` works either way.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Network:
+        return network(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
