@@ -12,14 +12,13 @@ Input is read, and missing values drawn, by ``chainrule.network.inputs``.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import sympy
 
-from chainrule.errors import LimitError, UsageError
+from chainrule.errors import LimitError
 from chainrule.network import notation as nt
 from chainrule.network.activations import ACTIVATIONS
 from chainrule.network.inputs import (
@@ -27,6 +26,7 @@ from chainrule.network.inputs import (
     read_activations,
     read_loss,
     read_matrices,
+    read_seed,
     read_sizes,
     read_target,
     read_vector,
@@ -86,14 +86,9 @@ def network(
     ((1.0, 2.0), (1.0, 2.0))
     """
     sizes = read_sizes(layers)
-    loss_function = read_loss(loss)
-    if loss_function == "cross_entropy" and sizes[-1] < 2:
-        raise UsageError("layers: with loss cross_entropy the output layer needs at least two units")
+    loss_function = read_loss(loss, sizes)
     names = read_activations(activations, len(sizes) - 1, loss_function)
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise UsageError(f"seed must be a whole number of at least 0, not {seed!r}")
-
-    drawn_w, drawn_b, drawn_x, drawn_y = draw_all(np.random.default_rng(int(seed)), sizes, loss_function)
+    drawn_w, drawn_b, drawn_x, drawn_y = draw_all(read_seed(seed), sizes, loss_function)
     ws = read_matrices(weights, sizes, "weights") if weights is not None else drawn_w
     bs = read_vectors(biases, sizes[1:], "biases") if biases is not None else drawn_b
     x = read_vector(input, sizes[0], "input") if input is not None else drawn_x
@@ -114,7 +109,7 @@ def network(
         sizes=sizes,
         layers=built,
         loss_function=loss_function,
-        seed=int(seed),
+        seed=read_seed(seed),
         input=_vector(x),
         target=_vector(y),
         z=tuple(_vector(v) for v in z),

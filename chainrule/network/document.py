@@ -117,9 +117,7 @@ def as_sympy(q: Quantity, digits: int) -> sympy.Basic:
     if not isinstance(q.values, tuple):
         return _sympy_number(q.values, digits)
     if q.values and isinstance(q.values[0], tuple):
-        return sympy.ImmutableMatrix(
-            [[_sympy_number(v, digits) for v in row] for row in q.values]
-        )
+        return sympy.ImmutableMatrix([[_sympy_number(v, digits) for v in row] for row in q.values])
     column = sympy.ImmutableMatrix([_sympy_number(v, digits) for v in q.values])  # type: ignore[arg-type]
     if q.diagonal:
         return nt.Diag(column)

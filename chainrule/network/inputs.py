@@ -68,11 +68,19 @@ def read_sizes(layers: object) -> tuple[int, ...]:
     return tuple(int(size) for size in items)
 
 
-def read_loss(loss: object) -> str:
+def read_loss(loss: object, sizes: Sequence[int]) -> str:
     name = loss.strip().lower().replace("-", "_") if isinstance(loss, str) else None
     if name not in LOSSES:
         raise UsageError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+    if name == "cross_entropy" and sizes[-1] < 2:
+        raise UsageError("layers: with loss cross_entropy the output layer needs at least two units")
     return name
+
+
+def read_seed(seed: object) -> int:
+    if not whole(seed) or seed < 0:  # type: ignore[operator]
+        raise UsageError(f"seed must be a whole number of at least 0, not {seed!r}")
+    return int(seed)  # type: ignore[call-overload]
 
 
 def read_activations(activations: object, count: int, loss: str) -> tuple[str, ...]:
@@ -165,9 +173,10 @@ def _items(value: object, count: int, what: str) -> list[Any]:
 
 
 def draw_all(
-    rng: np.random.Generator, sizes: tuple[int, ...], loss: str
+    seed: int, sizes: tuple[int, ...], loss: str
 ) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
     """Every seeded value, always in the same order, so giving one changes no other."""
+    rng = np.random.default_rng(seed)
 
     def draw(shape: tuple[int, ...], low: float = -1.0) -> np.ndarray:
         return np.round(rng.uniform(low, 1.0, shape), DECIMALS) + 0.0

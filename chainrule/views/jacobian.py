@@ -28,22 +28,8 @@ if TYPE_CHECKING:
 
     from chainrule.steps import Derivation
 
-__all__ = [
-    "CSS",
-    "SCHEMA",
-    "html_fragment",
-    "html_page",
-    "render_html",
-    "render_html_fragment",
-    "render_latex",
-    "render_markdown",
-    "render_rich",
-    "render_rich_text",
-    "render_text",
-    "tex_text",
-    "text_grid",
-    "to_dict",
-]
+__all__ = ["SCHEMA", "render_html", "render_html_fragment", "render_latex", "render_markdown"]
+__all__ += ["render_rich", "render_rich_text", "render_text", "to_dict"]
 
 SCHEMA = "chainrule/jacobian@1"
 TEXT_SETTINGS = {"steps": True}
@@ -166,18 +152,16 @@ def render_rich(j: Jacobian) -> RenderableType:
             parts.extend(Text(line) for line in _chain_text(content))
             parts.append(Text(""))
             continue
-        table = Table(title=heading, title_justify="left", show_edge=False)
-        table.add_column("entry", style="bold")
-        table.add_column("partial")
-        table.add_column("result")
-        table.add_column("how")
+        table = Table(
+            "entry", "partial", "result", "how", title=heading, title_justify="left", show_edge=False
+        )
         for entry in content.walk():
-            table.add_row(
-                Text(f"({entry.row + 1}, {entry.column + 1})"),
-                Text(f"∂{entry.name}/∂{entry.wrt}"),
-                Text(plain(entry.result)),
-                Text(entry.text),
+            cells = (
+                f"({entry.row + 1}, {entry.column + 1})",
+                f"∂{entry.name}/∂{entry.wrt}",
+                plain(entry.result),
             )
+            table.add_row(*map(Text, (*cells, entry.text)))  # Text: no rich markup in expressions
         parts += [table, Text("")]
     parts.append(Text(f"J = {_head(j.matrix)} =", style="bold"))
     parts.extend(Text(line) for line in text_grid(_rows(j.result), indent="  "))
@@ -186,11 +170,15 @@ def render_rich(j: Jacobian) -> RenderableType:
 
 def render_rich_text(j: Jacobian, *, width: int = 100) -> str:
     """The rich view as plain text (no colour)."""
+    return rich_text(render_rich(j), width=width)
+
+
+def rich_text(renderable: Any, *, width: int) -> str:
+    """A rich renderable printed to plain text (no colour), for files and tests."""
     from rich.console import Console
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False)
-    console.print(render_rich(j))
+    Console(file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False).print(renderable)
     return buffer.getvalue()
 
 
@@ -233,17 +221,19 @@ def _title_tex(j: Jacobian) -> str:
     return f"The Jacobian of ${_tuple_tex(j.components)}$ with respect to ${_tuple_tex(j.wrt)}${where}"
 
 
+def _heading_words(j: Jacobian, m: JacobianMatrix) -> tuple[str, str]:
+    """The words before and after a matrix's name in its section heading."""
+    label = {"J_f": "Outer Jacobian", "J_g": "Inner Jacobian"}.get(m.name, "Entries of")
+    how = ", each by the multivariable chain rule" if m.name == "J" and j.chain is not None else ""
+    return label, how
+
+
 def _heading_tex(j: Jacobian, content: JacobianMatrix | MatrixChain) -> str:
     if isinstance(content, MatrixChain):
         return "The matrix chain rule"
-    m = content
-    shape = f"${m.shape[0]} \\times {m.shape[1]}$"
-    if m.name == "J_f":
-        return f"Outer Jacobian $J_f = {_head_tex(m, inline=True)}$, {shape}"
-    if m.name == "J_g":
-        return f"Inner Jacobian $J_g = {_head_tex(m, inline=True)}$, {shape}"
-    how = ", each entry by the multivariable chain rule" if j.chain is not None else ""
-    return f"Entries of $J = {_head_tex(m, inline=True)}$, {shape}{how}"
+    label, how = _heading_words(j, content)
+    name, (rows, columns) = latex(sympy.Symbol(content.name)), content.shape
+    return f"{label} ${name} = {_head_tex(content, inline=True)}$, ${rows} \\times {columns}${how}"
 
 
 def _labels(derivation: Derivation) -> Iterator[tuple[Any, int, str]]:
@@ -346,28 +336,13 @@ def md_text(text: str) -> str:
 
 def render_markdown(j: Jacobian) -> str:
     """Markdown: headings, a table of entries per section, equations in ``$$`` blocks."""
-    lines = [
-        f"# {md_text(_title(j))}",
-        "",
-        "$$",
-        f"J = {_head_tex(j.matrix)} = {_partials_tex(j.matrix)}",
-        "$$",
-        "",
-    ]
+    head = f"J = {_head_tex(j.matrix)} = {_partials_tex(j.matrix)}"
+    lines = [f"# {md_text(_title(j))}", "", "$$", head, "$$", ""]
     for heading, content, all_steps in _sections(j):
         lines += [f"## {md_text(heading)}", ""]
         if isinstance(content, MatrixChain):
-            chain_lines = _chain_tex(content)
-            lines += [
-                md_text(content.text),
-                "",
-                "$$",
-                r"\begin{aligned}",
-                *chain_lines[2:-1],
-                r"\end{aligned}",
-                "$$",
-                "",
-            ]
+            math = [r"\begin{aligned}", *_chain_tex(content)[2:-1], r"\end{aligned}"]
+            lines += [md_text(content.text), "", "$$", *math, "$$", ""]
             continue
         for entry in content.walk():
             lines += [
@@ -420,7 +395,7 @@ def _entry_html(entry: JacobianEntry, steps: bool) -> str:
         out.append(f'<p class="text">{escape(entry.text)}</p>')
     for step, depth in walked:
         d = partial_mathml("", _mathml(step.wrt))
-        eq = f"{d}<mrow><mo>(</mo>{_mathml(step.expr)}<mo>)</mo></mrow><mo>=</mo>{_mathml(step.result)}"
+        eq = f"{d}{_tuple_mathml([step.expr])}<mo>=</mo>{_mathml(step.result)}"
         out.append(
             f'<div class="step" style="margin-left:{1.2 * depth:g}rem">'
             f'<p class="text">{escape(step.text)}</p>'
@@ -446,16 +421,33 @@ def shaped_mathml(content: str, rows: int, columns: int) -> str:
     return f"<munder><mrow>{content}</mrow>{shape}</munder>"
 
 
+def _tuple_mathml(items: Sequence[sympy.Basic]) -> str:
+    """``(a, b)``; a single name without parentheses."""
+    inner = "<mo>,</mo>".join(_mathml(item) for item in items)
+    if len(items) == 1 and isinstance(items[0], sympy.Symbol):
+        return f"<mrow>{inner}</mrow>"
+    return f'<mrow><mo stretchy="false">(</mo>{inner}<mo stretchy="false">)</mo></mrow>'
+
+
+def _heading_html(j: Jacobian, content: JacobianMatrix | MatrixChain) -> str:
+    if isinstance(content, MatrixChain):
+        return "The matrix chain rule"
+    label, how = _heading_words(j, content)
+    head = partial_mathml(_tuple_mathml(content.names), _tuple_mathml(content.wrt))
+    name, (rows, columns) = _mathml(sympy.Symbol(content.name)), content.shape
+    return f"{label} {_math(f'{name}<mo>=</mo>{head}')}, {rows}×{columns}{how}"
+
+
 def _body(j: Jacobian) -> str:
-    head = _head(j.matrix)
-    parts = [f"<h1>{escape(_title(j))}</h1>\n"]
-    matrix = _mathml(j.result)
-    parts.append(
-        f'<div class="eq answer">{_math(f"<mi>J</mi><mo>=</mo>{matrix}", display=True)}'
-        f'<p class="note">J = {escape(head)}</p></div>\n'
-    )
-    for heading, content, all_steps in _sections(j):
-        parts.append(f"<h2>{escape(heading)}</h2>\n")
+    title = f"Jacobian of {_math(_tuple_mathml(j.components))} with respect to {_math(_tuple_mathml(j.wrt))}"
+    if j.where:
+        pairs = (f"{_mathml(name)}<mo>=</mo>{_mathml(value)}" for name, value in j.where)
+        title += ", where " + ", ".join(_math(pair) for pair in pairs)
+    head = partial_mathml(_tuple_mathml(j.matrix.names), _tuple_mathml(j.matrix.wrt))
+    answer = f"<mi>J</mi><mo>=</mo>{head}<mo>=</mo>{_mathml(j.result)}"
+    parts = [f"<h1>{title}</h1>\n", f'<div class="eq answer">{_math(answer, display=True)}</div>\n']
+    for _, content, all_steps in _sections(j):
+        parts.append(f"<h2>{_heading_html(j, content)}</h2>\n")
         if isinstance(content, MatrixChain):
             parts.append(_chain_html(content))
             continue
@@ -495,24 +487,23 @@ def _entry_json(entry: JacobianEntry, ident: int) -> dict[str, Any]:
     }
 
 
+def _jacobian_json(m: JacobianMatrix) -> dict[str, Any]:
+    return {
+        "name": m.name,
+        "shape": list(m.shape),
+        "wrt": [str(x) for x in m.wrt],
+        "matrix": _matrix_json(m.result),
+    }
+
+
 def _chain_json(chain: MatrixChain, ident: int) -> dict[str, Any]:
     return {
         "id": ident,
         "kind": "matrix_chain",
         "text": chain.text,
-        "outer": {
-            "name": "J_f",
-            "shape": list(chain.outer.shape),
-            "wrt": [str(x) for x in chain.outer.wrt],
-            "matrix": _matrix_json(chain.outer.result),
-        },
+        "outer": _jacobian_json(chain.outer),
         "outer_at_inner": _matrix_json(chain.outer_at_inner),
-        "inner": {
-            "name": "J_g",
-            "shape": list(chain.inner.shape),
-            "wrt": [str(x) for x in chain.inner.wrt],
-            "matrix": _matrix_json(chain.inner.result),
-        },
+        "inner": _jacobian_json(chain.inner),
         "product": _matrix_json(chain.product),
         "shape": [chain.outer.shape[0], chain.inner.shape[1]],
     }

@@ -18,7 +18,6 @@ Symbols are the model's SymPy matrix expressions, printed by
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -45,6 +44,7 @@ from chainrule.views.jacobian import (
     html_page,
     latex_document,
     md_text,
+    rich_text,
     shaped_mathml,
     tex_text,
     text_grid,
@@ -53,17 +53,8 @@ from chainrule.views.jacobian import (
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-__all__ = [
-    "SCHEMA",
-    "render_html",
-    "render_html_fragment",
-    "render_latex",
-    "render_markdown",
-    "render_rich",
-    "render_rich_text",
-    "render_text",
-    "to_dict",
-]
+__all__ = ["SCHEMA", "render_html", "render_html_fragment", "render_latex", "render_markdown"]
+__all__ += ["render_rich", "render_rich_text", "render_text", "to_dict"]
 
 SCHEMA = "chainrule/network@1"
 SETTINGS: dict[str, Any] = {"digits": 4}
@@ -256,12 +247,7 @@ def render_rich(net: Network, *, digits: int = 4) -> RenderableType:
 
 def render_rich_text(net: Network, *, width: int = 100, digits: int = 4) -> str:
     """The rich view as plain text (no colour), for files and tests."""
-    from rich.console import Console
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False)
-    console.print(render_rich(net, digits=digits))
-    return buffer.getvalue()
+    return rich_text(render_rich(net, digits=digits), width=width)
 
 
 # ----------------------------------------------------------------------- LaTeX
