@@ -225,15 +225,15 @@ class Jacobian:
 
 
 def jacobian(
-    components: Sequence[ExprLike] | str,
+    components: Sequence[ExprLike] | ExprLike,
     wrt: Sequence[str | sympy.Symbol] | str | None = None,
     where: WhereLike = None,
 ) -> Jacobian:
     """The Jacobian of ``components`` by ``wrt``, each entry derived step by step.
 
     Args:
-        components: the functions ``f_1, ..., f_m``: a list of expressions, or one string
-            with commas between them (``"r*cos(t), r*sin(t)"``).
+        components: the functions ``f_1, ..., f_m``: a list of expressions, one string
+            with commas between them (``"r*cos(t), r*sin(t)"``), or one SymPy expression.
         wrt: the variables, a list or ``"r,t"``; by default every variable of the
             components (of the ``where`` definitions, when given), in alphabetical order.
         where: inner functions the components are written in, ``{"u": "x*y"}`` or
@@ -244,11 +244,10 @@ def jacobian(
         UsageError: a variable or definition chainrule cannot use, named in the message.
         LimitError: more than ``MAX_SIZE`` components, variables or definitions.
     """
-    text = (
-        components
-        if isinstance(components, str)
-        else ", ".join(c if isinstance(c, str) else sympy.sstr(c) for c in _as_list(components, "components"))
-    )
+    if isinstance(components, sympy.Expr):
+        components = [components]
+    items = [components] if isinstance(components, str) else _as_list(components, "components")
+    text = ", ".join(c if isinstance(c, str) else sympy.sstr(c) for c in items)
     funcs = _read_components(components)
     bindings = _read_where(where)
     variables = _read_wrt(wrt, funcs, bindings)
@@ -399,7 +398,7 @@ def _read_components(components: object) -> tuple[sympy.Expr, ...]:
             if isinstance(item, str):
                 found.append(_parse(item, item, 0))
             elif isinstance(item, sympy.Expr):
-                found.append(item)
+                found.append(_real(item))
             else:
                 raise UsageError(f"components must be expressions, not {item!r}")
     if not found:
@@ -407,6 +406,12 @@ def _read_components(components: object) -> tuple[sympy.Expr, ...]:
     if len(found) > MAX_SIZE:
         raise LimitError(f"components may have at most {MAX_SIZE} entries, not {len(found)}")
     return tuple(found)
+
+
+def _real(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with its variables real, as ``chainrule.parse`` makes them (calculus over the reals)."""
+    symbols = [s for s in expr.free_symbols if isinstance(s, sympy.Symbol)]
+    return expr.xreplace({s: sympy.Symbol(s.name, real=True) for s in symbols})
 
 
 def _symbol(name: object, what: str) -> sympy.Symbol:
@@ -445,7 +450,7 @@ def _read_where(where: object) -> tuple[Binding, ...]:
             raise UsageError(f"where must be pairs of a name and an expression, not {item!r}")
         name, value = item
         symbol = _symbol(name, "where")
-        expr = value if isinstance(value, sympy.Expr) else _parse(str(value), str(value), 0)
+        expr = _real(value) if isinstance(value, sympy.Expr) else _parse(str(value), str(value), 0)
         if any(symbol == s for s, _ in found):
             raise UsageError(f"where defines {symbol} twice")
         found.append((symbol, expr))

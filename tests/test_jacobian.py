@@ -239,3 +239,14 @@ def test_the_module_is_callable_as_chainrule_jacobian() -> None:
     import chainrule.jacobian
 
     assert chainrule.jacobian("r*cos(t), r*sin(t)", "r,t").result == polar().result  # type: ignore[operator]
+
+
+def test_sympy_expressions_with_plain_symbols_are_read_over_the_reals() -> None:
+    a, b = sympy.symbols("a b")  # no assumptions, unlike chainrule.parse's
+    j = jacobian([a * b, a + b], [a, b])
+    real_a, real_b = sympy.symbols("a b", real=True)
+    assert j.wrt == (real_a, real_b)
+    assert j.result == sympy.Matrix([[real_b, real_a], [1, 1]])
+    assert all(entry.derivation is not None for entry in j.matrix.walk())
+    chained = jacobian(u * v, "x", where={"u": sympy.Symbol("x") ** 2, "v": "x"})
+    assert chained.result == sympy.Matrix([[3 * x**2]])
