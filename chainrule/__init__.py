@@ -34,6 +34,8 @@ _LAZY = {
     "derive": "chainrule.derivation.engine:derive",
     "check": "chainrule.homework.check:check",
     "backprop": "chainrule.graph:backprop",
+    "jacobian": "chainrule.derivation.jacobian:jacobian",
+    "network": "chainrule.neural:network",
     "render": "chainrule.views:render",
     "plot": "chainrule.views.plot:plot",
     "Derivation": "chainrule.derivation.model:Derivation",
@@ -42,6 +44,8 @@ _LAZY = {
     "Step": "chainrule.derivation.model:Step",
     "CheckResult": "chainrule.homework.check:CheckResult",
     "Graph": "chainrule.graph:Graph",
+    "Jacobian": "chainrule.derivation.jacobian:Jacobian",
+    "Network": "chainrule.neural:Network",
 }
 
 __all__ = [

@@ -98,8 +98,6 @@ def graph(
         show(result, fmt, output, standalone=standalone)
 
 
-
-
 def draw(source: str, image: str, dot_program: str) -> bytes:
     """Graphviz's drawing of DOT ``source`` as ``image`` (svg, png or pdf)."""
     try:

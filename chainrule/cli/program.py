@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from chainrule import __version__
-from chainrule.cli import check, derive, graph, plot, worksheet
+from chainrule.cli import check, derive, graph, jacobian, network, plot, worksheet
 
 app = typer.Typer(
     name="chainrule",
@@ -49,12 +49,13 @@ def root(
     """
 
 
-
 app.command(epilog=derive.EXAMPLES)(derive.derive)
 app.command(epilog=graph.EXAMPLES)(graph.graph)
 app.command(epilog=plot.EXAMPLES)(plot.plot)
 app.command(epilog=check.EXAMPLES)(check.check)
 app.command(epilog=worksheet.EXAMPLES)(worksheet.worksheet)
+app.command(epilog=jacobian.EXAMPLES)(jacobian.jacobian)
+app.command(epilog=network.EXAMPLES)(network.network)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -86,4 +87,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-

@@ -29,7 +29,6 @@ class WorksheetFormat(str, enum.Enum):
     markdown = "markdown"
 
 
-
 EXAMPLES = """\
 Examples:
 

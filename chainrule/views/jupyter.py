@@ -31,6 +31,8 @@ _DISPLAY: dict[str, tuple[str, str | None, str | None]] = {
         _V + "graph.latex:render_jupyter_latex",
         _V + "graph.markdown:render_markdown",
     ),
+    "jacobian": (_V + "jacobian:render_html_fragment", None, None),
+    "network": (_V + "network:render_html_fragment", None, None),
     "check": (_V + "check:check_html", _V + "check:check_latex", _V + "check:check_markdown"),
 }
 

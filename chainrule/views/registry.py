@@ -117,6 +117,42 @@ VIEWS: tuple[View, ...] = (
     View(kind="graph", format="svg", renderer=_V + "graph.dot:render_dot", suffixes=(".svg",), image=True),
     View(kind="graph", format="png", renderer=_V + "graph.dot:render_dot", suffixes=(".png",), image=True),
     View(kind="graph", format="pdf", renderer=_V + "graph.dot:render_dot", suffixes=(".pdf",), image=True),
+    # A Jacobian matrix: each entry's derivation, and the matrix chain rule.
+    View(
+        kind="jacobian",
+        format="rich",
+        renderer=_V + "jacobian:render_rich_text",
+        renderable=_V + "jacobian:render_rich",
+    ),
+    View(kind="jacobian", format="text", renderer=_V + "jacobian:render_text", suffixes=(".txt",)),
+    View(kind="jacobian", format="latex", renderer=_V + "jacobian:render_latex", suffixes=(".tex",)),
+    View(kind="jacobian", format="markdown", renderer=_V + "jacobian:render_markdown", suffixes=(".md",)),
+    View(
+        kind="jacobian",
+        format="json",
+        renderer=_V + "jacobian:render_json",
+        suffixes=(".json",),
+        data=_V + "jacobian:jacobian_to_dict",
+    ),
+    View(kind="jacobian", format="html", renderer=_V + "jacobian:render_html", suffixes=(".html", ".htm")),
+    # A dense network's forward and backward pass.
+    View(
+        kind="network",
+        format="rich",
+        renderer=_V + "network:render_rich_text",
+        renderable=_V + "network:render_rich",
+    ),
+    View(kind="network", format="text", renderer=_V + "network:render_text", suffixes=(".txt",)),
+    View(kind="network", format="latex", renderer=_V + "network:render_latex", suffixes=(".tex",)),
+    View(kind="network", format="markdown", renderer=_V + "network:render_markdown", suffixes=(".md",)),
+    View(
+        kind="network",
+        format="json",
+        renderer=_V + "network:render_json",
+        suffixes=(".json",),
+        data=_V + "network:network_to_dict",
+    ),
+    View(kind="network", format="html", renderer=_V + "network:render_html", suffixes=(".html", ".htm")),
     # The verdict on a student's answer.
     View(
         kind="check",

@@ -22,6 +22,8 @@ class Settings:
         at: a point to evaluate the derivative at, as ``(symbol, value)`` pairs.
         indent: JSON indentation (``None`` for one line).
         width: the terminal width of the ``rich`` text form.
+        digits: significant digits of the numbers a network's views show.
+        steps: a Jacobian's views show each entry's steps (else its rule only).
     """
 
     notation: str = "both"
@@ -29,8 +31,14 @@ class Settings:
     at: tuple[Binding, ...] = ()
     indent: int | None = 2
     width: int = 100
+    digits: int = 4
+    steps: bool = True
 
     def __post_init__(self) -> None:
+        if not isinstance(self.digits, int) or isinstance(self.digits, bool) or not 1 <= self.digits <= 15:
+            raise UsageError(
+                f"{{digits}} must be a whole number from 1 to 15, not {self.digits!r}", parameters=("digits",)
+            )
         if self.notation not in NOTATIONS:
             raise UsageError(
                 f"unknown notation {self.notation!r}; choose one of {', '.join(NOTATIONS)} ({{notation}})",
