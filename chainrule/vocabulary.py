@@ -17,6 +17,8 @@ differentiate, evaluate in a graph and a plot, and print in MathML.
 'd/du tan(u) = sec(u)^2'
 """
 
+# long: a table, one entry for each of about 45 functions, one keyword a line.
+
 from __future__ import annotations
 
 import contextlib
