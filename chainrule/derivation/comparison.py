@@ -1,21 +1,32 @@
-"""Check that every step is true: d(expr)/d(wrt) really is its result.
+"""Comparisons at random points: two expressions (``compare``), or one step on its own.
 
-Each step is checked on its own, against SymPy, at several random points:
+``compare(expected, got)`` is what ``chainrule check`` and the tests use: the two
+expressions at seeded random points, skipping points where either (or the
+``domain``) is undefined or not real, and only where no real point exists at all,
+complex points. Each point is first evaluated by compiled programs
+(:mod:`chainrule.derivation.evaluate`): equal floats (to 1e-8, with error bounds
+under 1e-9) accept the point, and anything else is decided in mpmath at today's
+tolerance (1e-12). A point where the floats find a value undefined is handed to
+SymPy's ``evalf`` (30 digits), so the points compared, and the first point of a
+difference, are those SymPy's own evaluation gives.
+
+``verify_step`` is the reference check of one step, kept for the steps the
+compiled verifier (:mod:`chainrule.derivation.verify`) cannot decide, those with
+no real point: against SymPy, at several random points,
 
 - the expected derivative is ``sympy.diff`` of the step's expression when
-  that is cheap (small, shallow expressions: every table step and typical
-  homework), and otherwise a high-precision numerical derivative of the
-  expression (mpmath), which stays cheap where SymPy's ``diff`` is
-  exponential (nested ``tanh``) or too deep;
-- undefined functions (``f``, ``g``) are replaced by fixed concrete
-  functions, the same on both sides, so the comparison is numeric too;
+  that is cheap (small, shallow expressions), and otherwise a high-precision
+  numerical derivative of the expression (mpmath);
+- undefined functions (``f``, ``g``) are replaced by fixed stand-ins
+  (:mod:`chainrule.derivation.numeric`), the same on both sides;
 - the names a step's ancestors bind (``u = x**2``) and the derivation's
   ``where`` are substituted, unless the step differentiates by one of those
   names, in which case all names are independent (a partial derivative).
 
 Points come from a seeded generator, so a check gives the same verdict every
-time. A point where either side is undefined or not real is skipped; a step
-with no usable point at all fails, because a check that cannot fail is no check.
+time. A step with no usable point at all fails, because a check that cannot
+fail is no check. ``reference_verify`` checks a whole derivation this way, one
+step after the other (slow: the tests compare the compiled verifier with it).
 """
 
 from __future__ import annotations
@@ -28,9 +39,10 @@ from typing import TYPE_CHECKING, Any
 
 import mpmath
 import sympy
-from sympy.core.function import AppliedUndef
 
+from chainrule.derivation import evaluate
 from chainrule.derivation.bindings import resolver
+from chainrule.derivation.numeric import EPS, concrete, exact
 from chainrule.errors import VerificationError
 from chainrule.printing import plain
 from chainrule.recursion import deep_recursion
@@ -44,22 +56,26 @@ REAL_ATTEMPTS = 60
 DIGITS = 30
 SYMBOLIC_MAX_NODES = 120
 SYMBOLIC_MAX_DEPTH = 6
+#: Floats accept two values this close (relative to 1 + |a| + |b|)...
+TOL_FLOAT = 1e-8
+#: ...while their error bounds are this small; everything else is decided in mpmath.
+ERR_FLOAT = 1e-9
+#: The decisive tolerance, in mpmath.
+TOL = 1e-12
+
+Point = dict[sympy.Symbol, float]
 
 
-def verify_derivation(derivation: Derivation) -> None:
-    """Check every step of ``derivation``; raise ``VerificationError`` on the first false one."""
+def reference_verify(derivation: Derivation) -> None:
+    """Check every step of ``derivation`` on its own with ``verify_step`` (slow; for tests)."""
     with deep_recursion():
-        _verify_all(derivation)
-
-
-def _verify_all(derivation: Derivation) -> None:
-    where = derivation.where_dict
-    context: dict[int, dict[sympy.Symbol, sympy.Expr]] = {}
-    for step, parent, _depth in derivation.walk():
-        inherited = context.get(id(parent), where) if parent is not None else where
-        inherited = {name: value for name, value in inherited.items() if name not in step.held}
-        context[id(step)] = {**inherited, **step.bindings_dict}
-        verify_step(step, inherited)
+        where = derivation.where_dict
+        context: dict[int, dict[sympy.Symbol, sympy.Expr]] = {}
+        for step, parent, _depth in derivation.walk():
+            inherited = context.get(id(parent), where) if parent is not None else where
+            inherited = {name: value for name, value in inherited.items() if name not in step.held}
+            context[id(step)] = {**inherited, **step.bindings_dict}
+            verify_step(step, inherited)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -100,8 +116,8 @@ def compare(
     >>> compare(sympy.cos(x), -sympy.cos(x)).equal
     False
     """
-    expected, got = _exact(_concrete(expected)), _exact(_concrete(got))
-    domain = _exact(_concrete(domain)) if domain is not None else None
+    expected, got = exact(concrete(expected)), exact(concrete(got))
+    domain = exact(concrete(domain)) if domain is not None else None
     return _compare(
         lambda point, complex_ok: _value(expected, point, complex_ok=complex_ok),
         got,
@@ -109,7 +125,42 @@ def compare(
         expected.free_symbols,
         seed,
         points,
+        fast=_Compiled(expected, got, domain),
     )
+
+
+class _Compiled:
+    """``expected``, ``got`` and ``domain`` compiled into one program, compared at a real point.
+
+    ``at(point)`` says True where they are equal, else False: a value is undefined in
+    the program, or they differ, and SymPy's own evaluation decides (a difference is
+    then reported with SymPy's values at the point's 30-digit decimal).
+    """
+
+    def __init__(self, expected: sympy.Expr, got: sympy.Expr, domain: sympy.Expr | None) -> None:
+        tape = self.tape = evaluate.Tape()
+        self.expected, self.got = tape.add(expected), tape.add(got)
+        self.domain = tape.add(domain) if domain is not None else None
+        roots = [self.expected, self.got] + ([self.domain] if self.domain is not None else [])
+        self.code = tape.needed(roots)
+
+    def at(self, point: Point) -> bool:
+        tape = self.tape
+        slots = {tape.var[s]: v for s, v in point.items() if s in tape.var}
+        values, bounds = tape.float_values(slots)
+        evaluate.run_float(self.code, values, bounds)
+        a, b = values[self.expected], values[self.got]
+        if a != a or b != b or (self.domain is not None and values[self.domain] != values[self.domain]):
+            return False
+        ca, cb = bounds[self.expected], bounds[self.got]
+        scale = 1.0 + abs(a) + abs(b)
+        small = EPS * ((ca + 1) * abs(a) + (cb + 1) * abs(b)) <= ERR_FLOAT * scale
+        if small and abs(a - b) <= TOL_FLOAT * scale:
+            return True
+        code = tape.needed([self.expected, self.got])
+        prec = evaluate.needed_prec(max(ca, cb), 100)
+        found = evaluate.value_mp(tape, code, slots, [self.expected, self.got], prec)
+        return found is not None and _close(*found)
 
 
 def verify_step(step: Step, bindings: Mapping[sympy.Symbol, sympy.Expr] | None = None) -> None:
@@ -119,7 +170,7 @@ def verify_step(step: Step, bindings: Mapping[sympy.Symbol, sympy.Expr] | None =
     if step.wrt not in bindings:
         resolve_all = resolver(bindings)
         expr, result = resolve_all(expr), resolve_all(result)
-    expr, result = _exact(_concrete(expr)), _exact(_concrete(result))
+    expr, result = exact(concrete(expr)), exact(concrete(result))
     expected = _symbolic_derivative(expr, step.wrt, step.order)
     if expected is not None:
         comparison = _compare(
@@ -161,6 +212,8 @@ def _compare(
     extra_symbols: Iterable[sympy.Symbol],
     seed: int,
     points: int,
+    *,
+    fast: _Compiled | None = None,
 ) -> Comparison:
     rng = random.Random(seed)
     symbols = set(got.free_symbols) | set(extra_symbols)
@@ -173,10 +226,17 @@ def _compare(
     agree: list[dict[sympy.Symbol, sympy.Float]] = []
     differ: list[tuple[dict[sympy.Symbol, sympy.Float], Any, Any]] = []
     for attempt in range(ATTEMPTS):
-        point = {s: _sample(rng, attempt) for s in ordered}
+        numbers = {s: _sample(rng, attempt) for s in ordered}
         complex_ok = attempt >= REAL_ATTEMPTS
         if complex_ok and checked:
             break
+        if fast is not None and not complex_ok and fast.at(numbers):
+            checked += 1
+            if checked == points:
+                break
+            continue
+        # Undefined in the program, or different: SymPy's evaluation decides, as it always did.
+        point = {s: sympy.Float(repr(v), DIGITS) for s, v in numbers.items()}
         if domain is not None and _value(domain, point, complex_ok=complex_ok) is None:
             continue  # outside the (real) domain of the function itself
         want = expected(point, complex_ok)
@@ -207,73 +267,13 @@ def _seed(step: Step) -> int:
     return zlib.crc32(f"{step.rule.value}|{sympy.srepr(step.expr)[:2000]}|{step.wrt}".encode())
 
 
-def _sample(rng: random.Random, attempt: int) -> sympy.Float:
+def _sample(rng: random.Random, attempt: int) -> float:
     """Mostly moderate values; wider ones later, for domains like acosh or sqrt(x - 5)."""
     width = 2.5 if attempt < 20 else (6.0 if attempt < 40 else 40.0)
     value = rng.uniform(-width, width)
     if abs(value) < 0.05:
         value += 0.37
-    return sympy.Float(repr(value), DIGITS)
-
-
-# -- undefined functions become fixed concrete ones ---------------------------
-
-
-def _concrete_function(name: str, arity: int) -> sympy.Lambda:
-    """A smooth function whose derivatives in every argument are generic and distinct."""
-    rng = random.Random(zlib.crc32(f"{name}/{arity}".encode()))
-    args = sympy.symbols(f"a_0:{arity}", real=True)
-    weights = [sympy.Rational(rng.randint(3, 17), 10) for _ in args]
-    shift = sympy.Rational(rng.randint(1, 9), 10)
-    linear = sum((w * a for w, a in zip(weights, args)), sympy.S.Zero)
-    body = sympy.sin(linear + shift) + sum((a**2 * w / 3 for w, a in zip(weights, args)), sympy.S.Zero)
-    return sympy.Lambda(args, body)
-
-
-def _concrete(expr: sympy.Expr) -> sympy.Expr:
-    """Replace undefined functions (and their derivatives) by concrete functions."""
-    if not expr.atoms(AppliedUndef):
-        return expr
-    expr = _derivatives_as_subs(expr)
-    expr = expr.replace(
-        lambda node: isinstance(node, AppliedUndef),
-        lambda node: _concrete_function(node.func.__name__, len(node.args))(*node.args),
-    )
-    return expr.doit()
-
-
-def _exact(expr: sympy.Expr) -> sympy.Expr:
-    """Floats as the exact binary fractions they hold, so evaluation can use more digits."""
-    floats = expr.atoms(sympy.Float)
-    if not floats:
-        return expr
-    return expr.xreplace({f: sympy.Rational(f) for f in floats})
-
-
-def _derivatives_as_subs(expr: sympy.Expr) -> sympy.Expr:
-    """``Derivative(g(h(x)), h(x))`` → ``Subs(Derivative(g(t), t), t, h(x))``, so h can be replaced."""
-
-    def needs(node: sympy.Basic) -> bool:
-        return isinstance(node, sympy.Derivative) and any(
-            not isinstance(v, sympy.Symbol) for v in node.variables
-        )
-
-    def rewrite(node: sympy.Derivative) -> sympy.Expr:
-        body = node.expr
-        counts = []
-        olds, news = [], []
-        for k, (var, count) in enumerate(node.variable_count):
-            if isinstance(var, sympy.Symbol):
-                counts.append((var, count))
-                continue
-            t = sympy.Dummy(f"t{k}", real=True)
-            body = body.xreplace({var: t})
-            counts.append((t, count))
-            olds.append(t)
-            news.append(var)
-        return sympy.Subs(sympy.Derivative(body, *counts), olds, news)
-
-    return expr.replace(needs, rewrite)
+    return value
 
 
 # -- the expected derivative ---------------------------------------------------
