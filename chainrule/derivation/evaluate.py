@@ -335,7 +335,8 @@ def run_float(  # long: the inner loop of every check, one branch per operation,
                     if track:
                         cu = bounds[args[0]]  # type: ignore[index]
                         if cu:
-                            k = aux.condition(u, r) if aux.condition else numeric.condition(aux.in_floats, u, r)
+                            cf = aux.condition
+                            k = cf(u, r) if cf else numeric.condition(aux.in_floats, u, r)
                             bounds[out] = k * cu + 1.0  # type: ignore[index]
                         else:
                             bounds[out] = 1.0  # type: ignore[index]
