@@ -97,7 +97,7 @@ def final_form(expr: sympy.Expr, wrt: sympy.Symbol | None = None) -> sympy.Expr:
 
 def _forms(expr: sympy.Expr, wrt: sympy.Symbol | None, info: _Contents) -> list[sympy.Expr]:
     """The candidate forms of ``expr`` (see the module's docstring)."""
-    forms = [sympy.factor_terms(expr)]
+    forms = [factor_terms(expr)]
     if info.opaque or info.nodes > MAX_NODES:
         return forms
     exact = not info.floats
@@ -198,6 +198,16 @@ class _Contents:
 # -- one fraction ------------------------------------------------------------------------------------
 
 
+def factor_terms(expr: sympy.Expr) -> sympy.Expr:
+    """SymPy's ``factor_terms`` outside function arguments: ``e^(x² + x)`` keeps its argument as
+    written (SymPy's would write ``e^(x(x + 1))``); each function is a symbol while it runs."""
+    calls = expr.atoms(sympy.Function)
+    if not calls:
+        return sympy.factor_terms(expr)
+    hide = {call: sympy.Dummy() for call in calls}
+    return sympy.factor_terms(expr.xreplace(hide)).xreplace({d: call for call, d in hide.items()})
+
+
 def _expanded_terms(expr: sympy.Expr) -> int:
     """An upper estimate of how many terms :func:`_expand` of ``expr`` gives."""
     sizes: dict[int, int] = {}
@@ -256,7 +266,7 @@ def _collect_sum(s: sympy.Expr, wrt: sympy.Symbol | None) -> sympy.Expr:
 
 def _numerator_form(num: sympy.Expr, wrt: sympy.Symbol | None) -> sympy.Expr:
     """Common factors out, each remaining sum multiplied out and collected."""
-    num = sympy.factor_terms(num)
+    num = factor_terms(num)
     return Mul(*(_collect_sum(f, wrt) if f.is_Add else f for f in Mul.make_args(num)))
 
 
@@ -294,7 +304,7 @@ def _one_fraction(expr: sympy.Expr, wrt: sympy.Symbol | None, polynomial: bool) 
     """One fraction: a collected numerator over a factored denominator."""
     num, den = sympy.fraction(sympy.together(expr))
     num = _numerator_form(num, wrt)
-    den = sympy.factor_terms(den)
+    den = factor_terms(den)
     num, den = _cancel_equal_factors(num, den)
     if polynomial and not den.is_Number:
         cn, cd = sympy.fraction(sympy.cancel(num / den))  # a polynomial gcd: x**2 - 1 over x - 1

@@ -170,4 +170,5 @@ def pythagoras_reduce(expr: sympy.Expr, u: sympy.Expr) -> sympy.Expr | None:
     except (sympy.PolynomialError, ZeroDivisionError):
         return None
     back = (sympy.factor_terms(n) / sympy.factor_terms(d)).xreplace({s: sympy.sin(u), c: sympy.cos(u)})
+    # n and d are polynomials in s and c (numbers as coefficients): no function argument to protect
     return ratios(back)
