@@ -49,7 +49,8 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mpmath
@@ -66,7 +67,7 @@ from chainrule.recursion import deep_recursion
 if TYPE_CHECKING:
     from chainrule.derivation.model import Derivation, Step
 
-__all__ = ["Comparison", "compare", "verify_derivation", "verify_step"]
+__all__ = ["Claim", "Comparison", "compare", "verify_claims", "verify_derivation", "verify_step"]
 
 POINTS = 3
 ATTEMPTS = 60
@@ -81,13 +82,14 @@ Names = dict[sympy.Symbol, sympy.Expr]
 class _Item:
     """One check: ``d(f)/d(wrt) = r`` (DERIVATIVE) or ``f = r`` (VALUE), and its progress."""
 
-    __slots__ = ("step", "kind", "f", "r", "wrt", "inherited", "what", "checked", "narrow")
+    __slots__ = ("step", "claim", "kind", "f", "r", "wrt", "inherited", "what", "checked", "needs", "narrow")
 
-    def __init__(self, step: Step, kind: int, f: int, r: int, wrt: int | None,
-                 inherited: Names, what: str = "") -> None:
-        self.step, self.kind, self.f, self.r, self.wrt = step, kind, f, r, wrt
+    def __init__(self, step: Step | None, kind: int, f: int, r: int, wrt: int | None,
+                 inherited: Names, what: str = "", claim: Claim | None = None) -> None:
+        self.step, self.claim, self.kind, self.f, self.r, self.wrt = step, claim, kind, f, r, wrt
         self.inherited, self.what = inherited, what
         self.checked = 0
+        self.needs = POINTS
         self.narrow: list[Instruction] | None = None  # f's instructions that depend on wrt
 
 
@@ -96,10 +98,51 @@ def verify_derivation(derivation: Derivation) -> None:
     with deep_recursion():
         tape = Tape()
         items = _items(derivation, tape)
-        _check_points(derivation, tape, items)
+        _check_points(f"{derivation.input}|{derivation.wrt}|{derivation.order}", tape, items)
         for item in items:
-            if item.checked == 0:  # no real point at all: complex points, step by step
+            if item.checked == 0 and item.step is not None:  # no real point: complex points, step by step
                 verify_step(item.step, item.inherited)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Claim:
+    """A fact to check with numbers: ``d(expr)/d(wrt) = result``, or ``expr = result`` without ``wrt``.
+
+    ``label`` names it in the error (``the local gradient of n3 by x``).
+    """
+
+    expr: sympy.Expr
+    result: sympy.Expr
+    wrt: sympy.Symbol | None = None
+    label: str
+
+
+def verify_claims(claims: Sequence[Claim], *, seed: str,
+                  at: Mapping[sympy.Symbol, float] | None = None) -> None:
+    """Check every claim at shared random points (the variables in ``at`` fixed there);
+    raise ``VerificationError`` on the first false one, or one that no point can check."""
+    with deep_recursion():
+        tape = Tape()
+        items = []
+        claims = [c for c in claims if c.wrt is not None or c.expr != c.result]  # x = x needs no numbers
+        for claim in claims:
+            f, r = tape.add(claim.expr), tape.add(claim.result)
+            kind, wrt = (VALUE, None) if claim.wrt is None else (DERIVATIVE, tape.variable(claim.wrt))
+            items.append(_Item(None, kind, f, r, wrt, {}, "claim", claim))
+        fixed = {tape.var[s]: float(v) for s, v in (at or {}).items() if s in tape.var}
+        free = sum(tape.deps[slot] for slot in tape.var.values() if slot not in fixed)
+        for it in items:
+            if not _uses(tape, it) & free:
+                it.needs = 1  # nothing random in it: one point decides
+        _check_points(seed, tape, items, fixed)
+        for it, claim in zip(items, claims):
+            if it.checked == 0:
+                raise VerificationError(f"{claim.label} could not be checked: no point where it is defined")
+
+
+def _uses(tape: Tape, it: _Item) -> int:
+    """The bit mask of the variables a check depends on."""
+    return tape.deps[it.f] | tape.deps[it.r] | (tape.deps[it.wrt] if it.wrt is not None else 0)
 
 
 def _items(derivation: Derivation, tape: Tape) -> list[_Item]:
@@ -182,8 +225,10 @@ class _Plan:
         }
 
 
-def _check_points(derivation: Derivation, tape: Tape, items: list[_Item]) -> None:
-    rng = random.Random(zlib.crc32(f"{derivation.input}|{derivation.wrt}|{derivation.order}".encode()))
+def _check_points(
+    seed: str, tape: Tape, items: list[_Item], fixed: Mapping[int, float] | None = None
+) -> None:
+    rng = random.Random(zlib.crc32(seed.encode()))
     variables = sorted(tape.var.items(), key=lambda kv: kv[0].name)
     pending = [it for it in items if it.f >= 0]
     plan = _Plan(tape, pending)
@@ -191,6 +236,7 @@ def _check_points(derivation: Derivation, tape: Tape, items: list[_Item]) -> Non
         if not pending:
             return
         point = {slot: _sample(rng, attempt) for _, slot in variables}
+        point.update(fixed or {})
         values, bounds = tape.float_values(point)
         evaluate.run_float(plan.code, values, bounds)
         around: dict[tuple[int, int], list[float]] = {}
@@ -204,9 +250,9 @@ def _check_points(derivation: Derivation, tape: Tape, items: list[_Item]) -> Non
             if isinstance(ok, tuple):
                 _fail(it, tape, point, *ok)
             it.checked += 1
-            done = done or it.checked >= POINTS
+            done = done or it.checked >= it.needs
         if done:
-            pending = [it for it in pending if it.checked < POINTS]
+            pending = [it for it in pending if it.checked < it.needs]
             plan = _Plan(tape, pending)
 
 
@@ -386,13 +432,11 @@ def _mp_difference(tape: Tape, it: _Item, point: Mapping[int, float], prec: int,
 
 
 def _fail(it: _Item, tape: Tape, point: Mapping[int, float], want: Any, got: Any) -> None:
+    if it.claim is not None:
+        _fail_claim(it, it.claim, tape, point, want, got)
     step = it.step
-    uses = tape.deps[it.f] | tape.deps[it.r] | (tape.deps[it.wrt] if it.wrt is not None else 0)
-    names = {slot: symbol for symbol, slot in tape.var.items() if tape.deps[slot] & uses}
-    at = ", ".join(
-        f"{names[s]} = {mpmath.nstr(mpmath.mpf(v), 6)}"
-        for s, v in sorted(point.items(), key=lambda kv: str(names.get(kv[0], ""))) if s in names
-    )
+    assert step is not None
+    at = _point_text(it, tape, point)
     if it.kind == VALUE:
         claim = f"the {it.what} does not preserve the value"
     else:
@@ -401,4 +445,26 @@ def _fail(it: _Item, tape: Tape, point: Mapping[int, float], want: Any, got: Any
         f"step {step.rule.value!r} is false: {claim} (at {at}: expected "
         f"{mpmath.nstr(want, 12)}, got {mpmath.nstr(got, 12)})",
         step=step,
+    )
+
+
+def _point_text(it: _Item, tape: Tape, point: Mapping[int, float]) -> str:
+    uses = _uses(tape, it)
+    names = {slot: symbol for symbol, slot in tape.var.items() if tape.deps[slot] & uses}
+    return ", ".join(
+        f"{names[s]} = {mpmath.nstr(mpmath.mpf(v), 6)}"
+        for s, v in sorted(point.items(), key=lambda kv: str(names.get(kv[0], ""))) if s in names
+    )
+
+
+def _fail_claim(it: _Item, claim: Claim, tape: Tape, point: Mapping[int, float], want: Any, got: Any) -> None:
+    at = _point_text(it, tape, point)
+    where = f" at {at}" if at else ""
+    if claim.wrt is None:
+        fact = f"{plain(claim.expr)} = {plain(claim.result)}"
+    else:
+        fact = f"d/d{claim.wrt} {plain(claim.expr)} = {plain(claim.result)}"
+    raise VerificationError(
+        f"{claim.label} is false: {fact} does not hold{where} (expected {mpmath.nstr(want, 12)}, "
+        f"got {mpmath.nstr(got, 12)})"
     )
