@@ -33,7 +33,8 @@ pass here is bounded by the size of what it gets (the limits below), so the time
 does not depend on the machine, and no deadline is needed. Answers with Floats
 get only the passes that are exact in floating point (no ``cancel`` or
 ``factor``); answers with derivatives of undefined functions only
-``factor_terms``. A ``simplify`` step is verified by value like every other step,
+``factor_terms``, and answers of more than ``MAX_NODES`` nodes none: they stay as
+the rules wrote them. A ``simplify`` step is verified by value like every other step,
 so a wrong pass would be caught.
 """
 
@@ -50,7 +51,8 @@ from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from chainrule.derivation import trigforms
 
-#: Above this many nodes, only ``factor_terms``.
+#: Above this many nodes (as a tree), the rules' answer stays as it is: every pass, and
+#: ``count_ops`` itself, walks the tree, which for a nest of depth d has O(d²) nodes.
 MAX_NODES = 400
 #: A sum is expanded only if it gives at most this many terms.
 MAX_EXPANDED_TERMS = 60
@@ -79,7 +81,7 @@ def final_form(expr: sympy.Expr, wrt: sympy.Symbol | None = None) -> sympy.Expr:
     >>> final_form(sympy.sin(x)**2 + sympy.cos(x)**2)
     1
     """
-    if expr.is_Atom:
+    if expr.is_Atom or _larger_than(expr, MAX_NODES):
         return expr
     if wrt is None and len(expr.free_symbols) == 1:
         (wrt,) = expr.free_symbols
@@ -98,7 +100,7 @@ def final_form(expr: sympy.Expr, wrt: sympy.Symbol | None = None) -> sympy.Expr:
 def _forms(expr: sympy.Expr, wrt: sympy.Symbol | None, info: _Contents) -> list[sympy.Expr]:
     """The candidate forms of ``expr`` (see the module's docstring)."""
     forms = [factor_terms(expr)]
-    if info.opaque or info.nodes > MAX_NODES:
+    if info.opaque:
         return forms
     exact = not info.floats
     if (info.denominators or expr.is_Add) and len(info.denominators) <= MAX_DENOMINATORS:
@@ -123,6 +125,17 @@ def _forms(expr: sympy.Expr, wrt: sympy.Symbol | None, info: _Contents) -> list[
 
 
 # -- what an expression contains: one walk ---------------------------------------------------------
+
+
+def _larger_than(expr: sympy.Expr, limit: int) -> bool:
+    """Whether ``expr`` has more than ``limit`` nodes as a tree; stops counting there."""
+    count, stack = 0, [expr]
+    while stack:
+        count += 1
+        if count > limit:
+            return True
+        stack.extend(stack.pop().args)
+    return False
 
 #: Nodes the passes leave alone (only ``factor_terms`` runs on an answer holding one).
 _OPAQUE = (sympy.Derivative, sympy.Subs, sympy.Piecewise, AppliedUndef, sympy.Integral)
