@@ -443,7 +443,11 @@ def _best(candidates: Iterable[sympy.Expr], original: sympy.Expr) -> sympy.Expr:
     limit = sympy.count_ops(original)
     known = _functions(original)
     best, best_key = original, (compound_fractions(original), 0, limit)
+    seen = {original}
     for c in candidates:
+        if c in seen:
+            continue  # many passes leave an answer as it was: count it once
+        seen.add(c)
         ops = sympy.count_ops(c)
         if ops > limit:
             continue

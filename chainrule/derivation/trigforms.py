@@ -77,20 +77,34 @@ def _products(node: sympy.Expr) -> sympy.Expr:
     return Mul(*out)
 
 
+def _squares(factors: frozenset[sympy.Expr]) -> list[sympy.Expr]:
+    """The factors ``g(u)**2`` of a product for the functions g of the identities."""
+    return [f for f in factors if f.is_Pow and f.exp == 2 and type(f.base) in _IDENTITIES]
+
+
 def _identity(terms: list[sympy.Expr]) -> list[sympy.Expr] | None:
-    """``terms`` with one pair joined by a Pythagorean identity, or None."""
-    index = {t: i for i, t in enumerate(terms)}
-    for i, t in enumerate(terms):
-        coeff, rest = t.as_coeff_Mul()
-        for f in Mul.make_args(rest):
-            if not (f.is_Pow and f.exp == 2 and type(f.base) in _IDENTITIES):
-                continue
-            u, other = f.base.args[0], coeff * rest / f
+    """``terms`` with one pair joined by a Pythagorean identity, or None.
+
+    Terms are matched by their factors (hashes), so nothing is built until a pair is found:
+    building ``g(u)`` anew costs SymPy a walk of a deep ``u``.
+    """
+    split = [t.as_coeff_Mul() for t in terms]
+    factors = [frozenset(Mul.make_args(rest)) - {S.One} for _, rest in split]
+    plain: dict[frozenset[sympy.Expr], list[int]] = {}  # the factors of k·X -> indices
+    squared: dict[tuple[frozenset[sympy.Expr], type, sympy.Expr], list[int]] = {}  # X, g, u of k·X·g(u)²
+    for j, fs in enumerate(factors):
+        plain.setdefault(fs, []).append(j)
+        for f in _squares(fs):
+            squared.setdefault((fs - {f}, type(f.base), f.base.args[0]), []).append(j)
+    for i, fs in enumerate(factors):
+        coeff = split[i][0]
+        for f in _squares(fs):
+            u, others = f.base.args[0], fs - {f}
             for partner_f, partner_sign, new_f, new_sign in _IDENTITIES[type(f.base)]:
-                partner = partner_sign * other * (partner_f(u) ** 2 if partner_f else S.One)
-                j = index.get(partner)
-                if j is not None and j != i:
-                    joined = new_sign * other * (new_f(u) ** 2 if new_f else S.One)
+                found = squared.get((others, partner_f, u), []) if partner_f else plain.get(others, [])
+                j = next((j for j in found if j != i and split[j][0] == partner_sign * coeff), None)
+                if j is not None:
+                    joined = new_sign * coeff * Mul(*others) * (new_f(u) ** 2 if new_f else S.One)
                     return [x for k, x in enumerate(terms) if k not in (i, j)] + [joined]
     return None
 
