@@ -102,10 +102,10 @@ def _identity(terms: list[sympy.Expr]) -> list[sympy.Expr] | None:
             u, others = f.base.args[0], fs - {f}
             for partner_f, partner_sign, new_f, new_sign in _IDENTITIES[type(f.base)]:
                 found = squared.get((others, partner_f, u), []) if partner_f else plain.get(others, [])
-                j = next((j for j in found if j != i and split[j][0] == partner_sign * coeff), None)
-                if j is not None:
+                match = next((j for j in found if j != i and split[j][0] == partner_sign * coeff), None)
+                if match is not None:
                     joined = new_sign * coeff * Mul(*others) * (new_f(u) ** 2 if new_f else S.One)
-                    return [x for k, x in enumerate(terms) if k not in (i, j)] + [joined]
+                    return [x for k, x in enumerate(terms) if k not in (i, match)] + [joined]
     return None
 
 
