@@ -92,7 +92,7 @@ def header(res: Results) -> list[str]:
         "every timed run (ours and SymPy's alike); medians of up to "
         f"{plan.repeats} runs (fewer once a case has spent {plan.case_budget:g} s); `time.perf_counter`.",
         "- *steps*: `derive(expr, simplify=False)` (the whole step tree and the raw answer); *full*: "
-        "`derive(expr)` (plus the final bounded simplification); *verify*: `.verify()` of that "
+        "`derive(expr)` (plus the answer in textbook form, docs/answers.md); *verify*: `.verify()` of that "
         "derivation, right after it in the same run; *whole*: full and verify together; *diff*: "
         "`sympy.diff(expr, x)` on the same SymPy expression; *simplify(diff)*: "
         "`sympy.simplify(sympy.diff(expr, x))`. Parsing is not timed (part 5 times it). *slope*: "

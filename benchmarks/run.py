@@ -1,6 +1,6 @@
 """chainrule's benchmarks: one command, one machine, one Markdown report.
 
-    python benchmarks/run.py            # the full run (about 11 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 7 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer sizes and repeats, short time limits (under 3 minutes)
     python benchmarks/run.py --render-only --save-before "commit abc1234, before issue N"
 
