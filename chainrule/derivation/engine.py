@@ -19,7 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from chainrule.derivation import rules
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
@@ -49,7 +49,7 @@ def derive(
         wrt: the variable; inferred when the expression has exactly one.
         order: how many times to differentiate.
         names: names for intermediate variables, used before ``u, v, w``.
-        simplify: simplify the final answer (boundedly); the raw answer is kept.
+        simplify: write the answer in textbook form (``simplify.final_form``); the raw answer is kept.
         where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``,
             for the multivariable chain rule.
 
@@ -99,7 +99,7 @@ def _derive(
     raw = root.result
     final, simplification = raw, None
     if simplify:
-        final = bounded_simplify(raw)
+        final = final_form(raw, variable)
         if final != raw:
             simplification = Step(
                 rule=Rule.SIMPLIFY,
@@ -273,7 +273,7 @@ class _Engine:
         for _ in range(order):
             section = self.derive(current, wrt)
             sections.append(section)
-            current = bounded_simplify(section.result)
+            current = final_form(section.result, wrt)
         return Step(
             rule=Rule.HIGHER_ORDER,
             expr=expr,
