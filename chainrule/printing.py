@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,7 +57,10 @@ class _DisplayDerivative(sympy.Function):
         return cls.fname + "_" + "".join(_label(cls, i) * k for i, k in enumerate(cls.orders))
 
     def _sympystr(self, printer: Any) -> str:
-        return f"{self._ascii_name()}({', '.join(printer._print(a) for a in self.args)})"
+        name = self._ascii_name()
+        if getattr(printer, "unicode_primes", False):
+            name = name.replace("'''", "‴").replace("''", "″").replace("'", "′")
+        return f"{name}({', '.join(printer._print(a) for a in self.args)})"
 
     def _latex(self, printer: Any) -> str:
         args = ", ".join(printer._print(a) for a in self.args)
@@ -197,7 +201,81 @@ class WrittenOrder:
 
 
 class WrittenStrPrinter(WrittenOrder, StrPrinter):
-    """``str()``, sums and products in the order written."""
+    """``str()`` for people: sums and products in the order written, ``a = b`` for an
+    equation, ``d/dx (...)`` for a derivative left as an operation."""
+
+    def _print_Equality(self, expr: sympy.Eq) -> str:
+        return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
+
+    def _print_WrittenProduct(self, expr: sympy.Mul) -> str:
+        rest = negated_factors(expr)
+        if rest is None:
+            return str(self._print_Mul(expr))
+        return "-" + self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        counts = list(expr.variable_count)
+        if len(counts) != 1:
+            return str(super()._print_Derivative(expr))
+        (wrt, order), = counts
+        d = "partial" if len(expr.expr.free_symbols) > 1 else "d"
+        space = " " if d == "partial" else ""
+        power = "" if order == 1 else self._order(int(order))
+        if isinstance(expr.expr, sympy.Symbol):
+            return f"{d}{power}{space}{self._print(expr.expr)}/{d}{space}{self._print(wrt)}{power}"
+        operand = self.parenthesize(expr.expr, PRECEDENCE["Mul"] + 1, strict=False)
+        return f"{d}{power}/{d}{space}{self._print(wrt)}{power} {operand}"
+
+    @staticmethod
+    def _order(order: int) -> str:
+        return f"^{order}"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_COEFFICIENT = re.compile(r"^(-?\d+(?:\.\d+)?)\*(?=[^\d*])")
+
+
+class UnicodeLinePrinter(WrittenStrPrinter):
+    """One line of Unicode for people: ``2·x·cos(x²)``, ``√x``, ``|x|``, ``∂/∂x (x²·y)``."""
+
+    unicode_primes = True
+
+    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
+        exp = expr.exp
+        base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=False)
+        if exp.is_Integer and (int(exp) > 1 or int(exp) < -1):
+            return base + str(int(exp)).translate(_SUPERSCRIPTS)
+        if exp is sympy.S.Half:
+            return "√" + self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=True)
+        if exp == -sympy.S.Half:
+            return "1/√" + self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=True)
+        if exp.is_Rational and not exp.is_Integer:
+            return f"{base}^({exp.p}/{exp.q})"
+        if not exp.is_Integer:
+            shown = self._print(exp)
+            return f"{base}^{shown}" if exp.is_Atom else f"{base}^({shown})"
+        return str(super()._print_Pow(expr, rational))
+
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        # A number times what follows is written together (3x⁴), other factors with a dot.
+        text = _COEFFICIENT.sub(r"\1", str(super()._print_Mul(expr)))
+        return text.replace("*", "·")
+
+    def _print_Abs(self, expr: sympy.Abs) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Pi(self, expr: sympy.Basic) -> str:
+        return "π"
+
+    def _print_Exp1(self, expr: sympy.Basic) -> str:
+        return "e"
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        return super()._print_Derivative(expr).replace("partial ", "∂").replace("partial", "∂")
+
+    @staticmethod
+    def _order(order: int) -> str:
+        return str(order).translate(_SUPERSCRIPTS)
 
 
 class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
@@ -230,6 +308,11 @@ def latex(expr: sympy.Basic, **settings: Any) -> str:
 def plain(expr: sympy.Basic) -> str:
     """A one-line ASCII form like ``str()``, primes for undefined functions."""
     return str(WrittenStrPrinter().doprint(display_form(expr)))
+
+
+def line(expr: sympy.Basic) -> str:
+    """One line of Unicode for people: ``2·x·cos(x²)``, primes for undefined functions."""
+    return str(UnicodeLinePrinter().doprint(display_form(expr)))
 
 
 def pretty(expr: sympy.Basic, *, unicode: bool = True, wrap_line: bool = False) -> str:

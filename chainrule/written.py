@@ -18,6 +18,7 @@ in every other way; rebuilding one (``expr.func(*args)``, as ``xreplace``,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sympy
@@ -39,6 +40,23 @@ class WrittenProduct(sympy.Mul):
         if evaluate is False:
             return sympy.Mul.__new__(cls, *args, evaluate=False, **options)
         return sympy.Mul(*args, evaluate=evaluate, **options)
+
+
+def product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
+    """Factors multiplied as written: nested products flattened, numbers multiplied into one
+    coefficient in front, a lone factor returned as it is."""
+    coefficient: sympy.Expr = sympy.S.One
+    others: list[sympy.Expr] = []
+    for factor in factors:
+        for part in factor.args if isinstance(factor, sympy.Mul) else (factor,):
+            if part.is_Number:
+                coefficient = coefficient * part
+            else:
+                others.append(part)
+    if coefficient.is_zero or not others:
+        return coefficient
+    args = others if coefficient == 1 else [coefficient, *others]
+    return args[0] if len(args) == 1 else WrittenProduct(*args, evaluate=False)
 
 
 def is_written(expr: sympy.Basic) -> bool:

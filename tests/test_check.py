@@ -136,7 +136,7 @@ def test_json_report() -> None:
     mistake = data["mistake"]
     assert mistake["name"] == "chain_rule_without_inner_derivative"
     assert mistake["step"] == {
-        "label": "1.2",
+        "label": "1.1",
         "rule": "chain",
         "expr": "exp(5*x)",
         "wrt": "x",
@@ -181,7 +181,7 @@ def test_cli_wrong_answer_exits_1_with_the_mistake() -> None:
     code, out, err = _run("x + exp(5x)", "1 + exp(5x)", "-f", "text")
     assert code == 1 and err == ""
     assert out.splitlines()[0] == "Wrong: 1 + exp(5*x) is not d/dx (x + exp(5*x))."
-    assert "Mistake: the chain rule without the inner derivative, in step 1.2" in out
+    assert "Mistake: the chain rule without the inner derivative, in step 1.1" in out
 
 
 def test_cli_json_and_wrt() -> None:

@@ -88,7 +88,7 @@ def test_constant_multiple() -> None:
     d = checked(3 * sin(x))
     assert rules_of(d) == ["constant_multiple", "trig"]
     assert d.raw_result == 3 * cos(x)
-    assert "c = 3" in d.root.text
+    assert "the constant 3 stays" in d.root.text
 
 
 def test_sum_of_n_terms_with_a_difference() -> None:
@@ -143,7 +143,7 @@ def test_seed_sin_x_squared() -> None:
     assert (outer.expr, outer.wrt, outer.result) == (sin(u), u, cos(u))
     assert (inner.expr, inner.wrt, inner.result) == (x**2, x, 2 * x)
     assert d.result == 2 * x * cos(x**2)
-    assert d.root.text == "Chain rule with outer function sin(u) and inner function u = x**2."
+    assert str(d.root.text) == "Chain rule with outer function sin(u) and inner function u = x²."
 
 
 @pytest.mark.parametrize(

@@ -158,19 +158,19 @@ def test_text_view_is_pinned_for_polar_coordinates() -> None:
         "\n"
         "Entries of J = d(f_1, f_2)/d(r, t), 2x2\n"
         "  (1, 1) df_1/dr = cos(t)\n"
-        "      Constant multiple rule: d/dr (c f) = c df/dr with c = cos(t).\n"
+        "      Constant multiple rule: the constant cos(t) stays, and r is differentiated.\n"
         "  (1, 2) df_1/dt = -r*sin(t)\n"
-        "      Constant multiple rule: d/dt (c f) = c df/dt with c = r.\n"
+        "      Constant multiple rule: the constant r stays, and cos(t) is differentiated.\n"
         "  (2, 1) df_2/dr = sin(t)\n"
-        "      Constant multiple rule: d/dr (c f) = c df/dr with c = sin(t).\n"
+        "      Constant multiple rule: the constant sin(t) stays, and r is differentiated.\n"
         "  (2, 2) df_2/dt = r*cos(t)\n"
-        "      Constant multiple rule: d/dt (c f) = c df/dt with c = r.\n"
+        "      Constant multiple rule: the constant r stays, and sin(t) is differentiated.\n"
         "\n"
         "J = d(f_1, f_2)/d(r, t) =\n"
         "  [cos(t)  -r*sin(t)]\n"
         "  [sin(t)   r*cos(t)]\n"
     )
-    assert "d/dr (r) = 1" in polar().to_text()
+    assert "d/dr (r) = 1" in polar().to_text(detail="full")
     with pytest.raises(UsageError, match=r"unknown render setting\(s\): colour"):
         polar().to_text(colour="red")
 

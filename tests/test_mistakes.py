@@ -90,9 +90,9 @@ def test_mistake_label_is_the_step_number_derive_shows() -> None:
     result = _check("x + exp(5x)", "1 + exp(5x)")
     assert result.mistake is not None
     labels = {id(item.step): item.label for item in numbered_steps(result.derivation)}
-    assert result.mistake.label == labels[id(result.mistake.step)] == "1.2"
+    assert result.mistake.label == labels[id(result.mistake.step)] == "1.1"
     assert str(result.mistake) == (
-        "the chain rule without the inner derivative, in step 1.2 (chain rule on exp(5*x)): "
+        "the chain rule without the inner derivative, in step 1.1 (chain rule on exp(5*x)): "
         "d/dx exp(5*x) needs the derivative of the inner function 5*x (its derivative is 5), "
         "which is missing."
     )

@@ -23,10 +23,18 @@ Examples:
 
   chainrule derive "x**3" --at x=2
 
+  chainrule derive "3x^4 - 2/x + sqrt(x)" --detail full
+
   chainrule derive "x**2*y" --wrt m --where x=m*n --where y=m+n --format json
 """
 
 DeriveFormat = format_choices("derivation")
+
+
+class Detail(str, enum.Enum):
+    brief = "brief"
+    normal = "normal"
+    full = "full"
 
 
 class Notation(str, enum.Enum):
@@ -35,7 +43,7 @@ class Notation(str, enum.Enum):
     both = "both"
 
 
-def derive(
+def derive(  # long: typer declares every option in the signature
     expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
     wrt: Annotated[
         list[str] | None,
@@ -90,6 +98,15 @@ def derive(
             help="Write to FILE (atomically); the suffix picks the format if --format is not given.",
         ),
     ] = None,
+    detail: Annotated[
+        Detail,
+        typer.Option(
+            "--detail",
+            case_sensitive=False,
+            help="Which steps to show: brief (only the rules that combine others), normal "
+            "(without dx/dx = 1 and d/dx c = 0) or full. JSON always has every step.",
+        ),
+    ] = Detail.normal,
     no_verify: NoVerify = False,
 ) -> None:
     """Differentiate EXPR and explain every step."""
@@ -105,5 +122,10 @@ def derive(
         )
         result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=derivations)
         verified(result, not no_verify)
-        settings: dict[str, Any] = {"notation": notation.value, "at": at or None, "standalone": standalone}
+        settings: dict[str, Any] = {
+            "notation": notation.value,
+            "at": at or None,
+            "standalone": standalone,
+            "detail": detail.value,
+        }
         show(result, fmt, output, **settings)

@@ -155,4 +155,16 @@ def show(result: Any, fmt: str, output: Path | None, **settings: Any) -> None:
     if fmt == "rich" and output is None:
         print_rich(views.renderable(result, **settings))
         return
+    if output is None and not _shows_unicode():
+        settings.setdefault("unicode", False)  # x**2 where the terminal cannot show x²
     write_output(views.render(result, fmt, **settings), output)
+
+
+def _shows_unicode() -> bool:
+    """Whether standard output can take the Unicode mathematics of the text formats."""
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        "x²·√π∂′≈".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True

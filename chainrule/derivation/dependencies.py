@@ -8,8 +8,8 @@ variable, which is one term of the chain rule per path. For
 >>> import chainrule
 >>> d = chainrule.derive("x**2*y", wrt="m", where={"x": "m*n", "y": "m + n"})
 >>> print("\\n".join("  " * depth + label for depth, label in outline(dependency_tree(d))))
-f = x**2*y
-  x = m*n
+f = x²·y
+  x = m·n
     m
     n
   y = m + n
@@ -26,7 +26,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation.model import Derivation, Rule
-from chainrule.printing import plain
+from chainrule.printing import line
 
 #: A tree with more nodes than this is cut, with a last line saying so.
 MAX_NODES = 200
@@ -52,7 +52,12 @@ def dependency_tree(derivation: Derivation) -> DependencyNode | None:
     Pending = tuple[str, "sympy.Expr | None", list[DependencyNode], list[DependencyNode]]
     top: list[DependencyNode] = []
     pending: list[Pending] = []
-    stack: list[tuple[str, sympy.Expr | None, list[DependencyNode]]] = [("f", derivation.expr, top)]
+    name = (
+        derivation.expr.func.__name__
+        if isinstance(derivation.expr, AppliedUndef)
+        else function_name(derivation.expr, *derivation.where_dict.values(), *derivation.where_dict)
+    )
+    stack: list[tuple[str, sympy.Expr | None, list[DependencyNode]]] = [(name, derivation.expr, top)]
     while stack:
         name, definition, siblings = stack.pop()
         kids: list[DependencyNode] = []
@@ -81,6 +86,61 @@ def _dependencies(
     return found
 
 
+def reachable(where: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, frozenset[sympy.Symbol]]:
+    """For each defined name, every symbol it depends on, directly or through other names."""
+    reach: dict[sympy.Symbol, frozenset[sympy.Symbol]] = {}
+    for name in where:
+        seen: set[sympy.Symbol] = set()
+        stack = list(where[name].free_symbols)
+        while stack:
+            s = stack.pop()
+            if s in seen:
+                continue
+            seen.add(s)
+            stack.extend(where.get(s, sympy.S.Zero).free_symbols)
+        reach[name] = frozenset(seen)
+    return reach
+
+
+class Dependence:
+    """Which variables an expression really depends on, through the user's definitions.
+
+    ``x**2*y`` with ``x = sin(2t)``, ``y = cos(t)`` depends on ``t`` alone, so its derivative
+    by ``t`` is a total derivative (``dz/dt``); by ``x`` (holding ``y``) it is a partial one.
+    """
+
+    def __init__(self, where: Mapping[sympy.Symbol, sympy.Expr] | None = None) -> None:
+        self.where = dict(where or {})
+        self._reach = reachable(self.where)
+
+    def variables(self, expr: sympy.Basic) -> set[sympy.Symbol]:
+        """The variables ``expr`` depends on, defined names replaced by what they depend on."""
+        found: set[sympy.Symbol] = set()
+        for symbol in expr.free_symbols:
+            if symbol in self.where:
+                found |= {s for s in self._reach[symbol] if s not in self.where}
+            else:
+                found.add(symbol)
+        return found
+
+    def partial(self, expr: sympy.Basic, wrt: sympy.Symbol) -> bool:
+        """Whether ``d expr / d wrt`` is a partial derivative (other variables held fixed)."""
+        if wrt in self.where:  # differentiating by a defined name: the other names are held
+            return bool(expr.free_symbols - {wrt})
+        return bool(self.variables(expr) - {wrt})
+
+
+#: Names for the function being differentiated, in order of preference.
+FUNCTION_NAMES = ("f", "z", "w", "F", "g", "h", "y")
+
+
+def function_name(*exprs: sympy.Basic) -> str:
+    """A name for the function, used by none of ``exprs`` (a variable or a function's name)."""
+    used = {s.name for e in exprs for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+    used |= {f.func.__name__ for e in exprs for f in e.atoms(AppliedUndef)}
+    return next((n for n in FUNCTION_NAMES if n not in used), "F_0")
+
+
 def outline(tree: DependencyNode | None) -> Iterator[tuple[int, str]]:
     """``(depth, "x = m*n")`` lines in reading order."""
     if tree is None:
@@ -97,8 +157,8 @@ def label(node: DependencyNode) -> str:
     if node.definition is None:
         return node.name
     if isinstance(node.definition, AppliedUndef) and node.definition.func.__name__ == node.name:
-        return plain(node.definition)
-    return f"{node.name} = {plain(node.definition)}"
+        return line(node.definition)
+    return f"{node.name} = {line(node.definition)}"
 
 
 def edges(tree: DependencyNode | None) -> dict[str, list[str]]:

@@ -18,7 +18,8 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation import rules
-from chainrule.derivation.model import Binding, Derivation, Rule, Step
+from chainrule.derivation.dependencies import reachable
+from chainrule.derivation.model import Binding, Derivation, Equals, Rule, Sentence, Step, listing, say
 from chainrule.derivation.simplify import final_form
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
@@ -75,7 +76,7 @@ def _derive(
     expression = read_expr(expr)
     where_map = read_definitions(where)
     for name in where_map:
-        if name in _reachable(where_map)[name]:
+        if name in reachable(where_map)[name]:
             raise UsageError(
                 f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
             )
@@ -107,7 +108,7 @@ def _derive(
                 wrt=variable,
                 result=final,
                 order=order,
-                text=f"Simplify the result: {plain(raw)} = {plain(final)}.",
+                text=say("Simplify the result."),
             )
     return Derivation(
         input=text,
@@ -160,7 +161,7 @@ class _Engine:
     def __init__(self, *, names: _NameSupply, where: dict[sympy.Symbol, sympy.Expr]) -> None:
         self._names = names
         self._where = where
-        self._reach = _reachable(where)
+        self._reach = reachable(where)
         self._held = False  # True while deriving a partial that holds the where-names fixed
         self._free: dict[int, tuple[sympy.Basic, frozenset[sympy.Basic]]] = {}
 
@@ -234,7 +235,7 @@ class _Engine:
             Rule.CHAIN,
             expr,
             wrt,
-            _chain_text(expr, bindings),
+            _chain_text(outer_steps[0].expr, bindings),
             (*outer_steps, inner_step),
             bindings=tuple(bindings),
         )
@@ -250,15 +251,20 @@ class _Engine:
         substeps: list[Step] = []
         for i in dependent:
             substeps += [self.derive(outer, names[i]), self.derive(expr.args[i], wrt)]
-        fname = outer.func.__name__ if isinstance(outer, AppliedUndef) else "F"
-        pieces = " + ".join(f"{fname}_{names[i]}*d{names[i]}/d{wrt}" for i in dependent)
         return rules.combined(
             Rule.MULTIVARIABLE_CHAIN,
             expr,
             wrt,
-            f"Multivariable chain rule: {len(dependent)} arguments of {plain(outer)} depend on {wrt}, "
-            f"so d/d{wrt} = {pieces}, where {fname}_{names[dependent[0]]} is the partial derivative "
-            f"by {names[dependent[0]]}, the other arguments held fixed.",
+            say(
+                f"Multivariable chain rule: {len(dependent)} arguments of ",
+                outer,
+                " depend on ",
+                wrt,
+                " (",
+                *listing([Equals(names[i], expr.args[i]) for i in dependent]),
+                "): add one term per argument, the partial derivative by that argument (the others "
+                "held fixed) times the argument's derivative.",
+            ),
             tuple(substeps),
             bindings=tuple((names[i], expr.args[i]) for i in dependent),
         )
@@ -280,7 +286,7 @@ class _Engine:
             wrt=wrt,
             result=sections[-1].result,
             order=order,
-            text=(
+            text=say(
                 f"Differentiate {order} times: each derivative is taken of the previous "
                 "result (simplified first)."
             ),
@@ -288,9 +294,15 @@ class _Engine:
         )
 
     def _where_rule(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None:
-        """``df/dm = ∂f/∂x·dx/dm + ∂f/∂y·dy/dm``: one term per path through ``where``."""
+        """``df/dm = ∂f/∂x·dx/dm + ∂f/∂y·dy/dm``: one term per path through ``where``.
+
+        With one path and no direct term it is the ordinary chain rule (``dV/dt = dV/dr·dr/dt``,
+        related rates); a defined name alone is its definition differentiated.
+        """
         if self._held or wrt in self._where or not self._where:
             return None
+        if expr in self._where:
+            return self._definition(expr, wrt)
         via = [s for s in self._where if s in expr.free_symbols and wrt in self._reach[s]]
         if not via:
             return None
@@ -299,26 +311,43 @@ class _Engine:
             with self._holding():
                 substeps.append(self.derive(expr, name))
             substeps.append(self.derive(self._where[name], wrt))
+        bindings = tuple((s, self._where[s]) for s in via)
+        if len(via) == 1 and wrt not in expr.free_symbols:
+            text = say("Chain rule: ", expr, " depends on ", wrt, " through ", via[0], ".")
+            return rules.combined(
+                Rule.CHAIN, expr, wrt, text, tuple(substeps), bindings=bindings, where=self._where
+            )
         if wrt in expr.free_symbols:
             with self._holding():
                 direct = self.derive(expr, wrt)
             held = tuple(s for s in self._where if s in expr.free_symbols)
             substeps.append(dataclasses.replace(direct, held=held))
-        pieces = [f"f_{s}*d{s}/d{wrt}" for s in via]
-        if wrt in expr.free_symbols:
-            pieces.append(f"f_{wrt}")
+        also = (" and directly",) if wrt in expr.free_symbols else ()
         return rules.combined(
             Rule.MULTIVARIABLE_CHAIN,
             expr,
             wrt,
-            f"Multivariable chain rule: f = {plain(expr)} depends on {wrt} through "
-            f"{', '.join(s.name for s in via)}, so df/d{wrt} = {' + '.join(pieces)}, "
-            f"where f_{via[0]} is the partial derivative of f by {via[0]}, "
-            "the other variables held fixed.",
+            say(
+                "Multivariable chain rule: ",
+                expr,
+                " depends on ",
+                wrt,
+                " through ",
+                *listing(via),
+                *also,
+                ": add one term per path, the partial derivative (the other variables held "
+                "fixed) times that variable's derivative.",
+            ),
             tuple(substeps),
-            bindings=tuple((s, self._where[s]) for s in via),
+            bindings=bindings,
             where=self._where,
         )
+
+    def _definition(self, name: sympy.Symbol, wrt: sympy.Symbol) -> Step:
+        """A defined name alone: ``w`` with ``w = x*y*z`` is ``x*y*z`` differentiated (no ``dw/dw = 1``)."""
+        inner = self.derive(self._where[name], wrt)
+        text = say(Equals(name, self._where[name]), ", so differentiate ", self._where[name], ".")
+        return rules.combined(Rule.CHAIN, name, wrt, text, (inner,), bindings=(), where=self._where)
 
     @contextlib.contextmanager
     def _holding(self) -> Iterator[None]:
@@ -333,6 +362,18 @@ class _Engine:
         self, node: sympy.Expr, wrt: sympy.Symbol
     ) -> tuple[sympy.Expr, Callable[[sympy.Expr], sympy.Expr]] | None:
         """``(inner, rebuild)`` when ``node`` is one function of one inner expression of wrt."""
+        if isinstance(node, sympy.log) and isinstance(node.args[0], sympy.Abs):
+            # ln|g(x)|: one link, the outer function ln|u| (its derivative 1/u is in the table).
+            inner = node.args[0].args[0]
+            if inner != wrt and self.depends(inner, wrt):
+                return inner, lambda u: sympy.log(sympy.Abs(u))
+        derivative = _derivative_at(node)
+        if derivative is not None:
+            # f′(g(x)): the outer function is f′ (written as a derivative), the inner one g(x).
+            inner, outer = derivative
+            if inner == wrt or not self.depends(inner, wrt):
+                return None
+            return inner, outer
         if isinstance(node, sympy.Pow):
             base, exponent = node.args
             dep_base, dep_exp = self.depends(base, wrt), self.depends(exponent, wrt)
@@ -371,17 +412,33 @@ class _Engine:
         return self._names.take()
 
 
-def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
-    outer_name = bindings[-1][0]
+def _derivative_at(node: sympy.Basic) -> tuple[sympy.Expr, Callable[[sympy.Expr], sympy.Expr]] | None:
+    """For ``f′(g(x))`` (``Derivative(f(g(x)), g(x))`` or ``Subs(Derivative(f(t), t), t, g(x))``):
+    the point ``g(x)`` and the outer function ``u ↦ f′(u)``; else ``None``."""
+    if isinstance(node, sympy.Derivative) and isinstance(node.expr, AppliedUndef):
+        points = set(node.variables)
+        if len(points) == 1:
+            (point,) = points
+            if not isinstance(point, sympy.Symbol):
+                return point, lambda u, n=node, p=point: n.xreplace({p: u})
+    if isinstance(node, sympy.Subs) and len(node.variables) == 1:
+        body, (variable,), (point,) = node.expr, node.variables, node.point
+        if isinstance(body, sympy.Derivative) and isinstance(body.expr, AppliedUndef):
+            return point, lambda u, b=body, v=variable: b.xreplace({v: u})
+    return None
+
+
+def _chain_text(outer: sympy.Expr, bindings: Sequence[Binding]) -> Sentence:
+    """``Chain rule with outer function sin(u) and inner function u = x^2``, or the links of a longer
+    chain. ``outer`` is the outermost link written in its own variable."""
     if len(bindings) == 1:
         name, inner = bindings[0]
-        outer = expr.xreplace({inner: name}) if inner in expr.args else None
-        shown = plain(outer) if outer is not None and outer.has(name) else f"g({name})"
-        return f"Chain rule with outer function {shown} and inner function {name} = {plain(inner)}."
-    defs = ", ".join(f"{n} = {plain(e)}" for n, e in bindings)
-    return (
-        f"Chain rule through {len(bindings) + 1} links with {defs}: differentiate each link "
-        f"by its own variable, from the outside in (d/d{outer_name} first), and multiply."
+        return say("Chain rule with outer function ", outer, " and inner function ", Equals(name, inner), ".")
+    links = listing([Equals(n, e) for n, e in bindings])
+    return say(
+        f"Chain rule through {len(bindings) + 1} links with ",
+        *links,
+        ": differentiate each link by its own variable, from the outside in, and multiply.",
     )
 
 
@@ -391,22 +448,6 @@ def _plain_free_symbols(cls: type) -> bool:
         if "free_symbols" in klass.__dict__:
             return klass is sympy.Basic
     return False
-
-
-def _reachable(where: Mapping[sympy.Symbol, sympy.Expr]) -> dict[sympy.Symbol, frozenset[sympy.Symbol]]:
-    """For each defined name, every symbol it depends on, directly or through other names."""
-    reach: dict[sympy.Symbol, frozenset[sympy.Symbol]] = {}
-    for name in where:
-        seen: set[sympy.Symbol] = set()
-        stack = list(where[name].free_symbols)
-        while stack:
-            s = stack.pop()
-            if s in seen:
-                continue
-            seen.add(s)
-            stack.extend(where.get(s, sympy.S.Zero).free_symbols)
-        reach[name] = frozenset(seen)
-    return reach
 
 
 def _symbol_names(*exprs: sympy.Expr) -> set[str]:
@@ -424,7 +465,7 @@ def _choose_wrt(
     base = set(expr.free_symbols)
     for defined in where:
         if defined in base:
-            base |= _reachable(where)[defined]
+            base |= reachable(where)[defined]
     candidates = sorted((s for s in base if s not in where), key=lambda s: s.name)
     if wrt is None:
         if len(candidates) == 1:

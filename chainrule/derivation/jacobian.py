@@ -87,7 +87,7 @@ class JacobianEntry:
         if self.derivation is None:
             f, x = self.name, self.wrt
             return f"{f} = {plain(self.expr)} does not depend on {x}, so d{f}/d{x} = 0."
-        return self.derivation.steps[0].text
+        return str(self.derivation.steps[0].text)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,6 +43,7 @@ from typing import ClassVar
 import sympy
 
 from chainrule.display import Displayable
+from chainrule.printing import line
 
 
 class Rule(str, enum.Enum):
@@ -101,6 +102,56 @@ _TITLES = {
 Binding = tuple[sympy.Symbol, sympy.Expr]
 
 
+@dataclass(frozen=True)
+class Equals:
+    """``lhs = rhs`` inside a sentence: each side printed as it is, never compared."""
+
+    lhs: sympy.Basic
+    rhs: sympy.Basic
+
+
+#: A piece of a sentence: words, or mathematics (a SymPy expression, an unevaluated
+#: ``Derivative`` for d/dx applied, or an equation).
+Part = str | sympy.Basic | Equals
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """Words and mathematics. Each format prints the mathematics its own way (LaTeX in
+    LaTeX, MathML in HTML); ``str()`` is one line of Unicode (``2x·cos(x²)``)."""
+
+    parts: tuple[Part, ...]
+
+    def __str__(self) -> str:
+        return "".join(_line(part) for part in self.parts)
+
+    def __contains__(self, text: str) -> bool:
+        return text in str(self)
+
+
+def _line(part: Part) -> str:
+    if isinstance(part, str):
+        return part
+    if isinstance(part, Equals):
+        return f"{line(part.lhs)} = {line(part.rhs)}"
+    return line(part)
+
+
+def say(*parts: Part) -> Sentence:
+    """A sentence from words and expressions: ``say("The derivative of ", x, " is 1.")``."""
+    return Sentence(tuple(parts))
+
+
+def listing(items: list[sympy.Basic] | tuple[sympy.Basic, ...], conjunction: str = "and") -> list[Part]:
+    """``a``, ``a and b``, ``a, b and c``: the items with words between them."""
+    parts: list[Part] = []
+    for i, item in enumerate(items):
+        if i:
+            parts.append(f" {conjunction} " if i == len(items) - 1 else ", ")
+        parts.append(item)
+    return parts
+
+
 @dataclass(frozen=True, kw_only=True)
 class Step:
     """One true statement: d(expr)/d(wrt) = result, and why.
@@ -126,7 +177,7 @@ class Step:
     expr: sympy.Expr
     wrt: sympy.Symbol
     result: sympy.Expr
-    text: str
+    text: Sentence
     substeps: tuple[Step, ...] = ()
     bindings: tuple[Binding, ...] = ()
     order: int = 1

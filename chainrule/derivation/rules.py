@@ -24,12 +24,23 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import sympy
-from sympy.core.function import AppliedUndef
 
-from chainrule import vocabulary
 from chainrule.derivation.bindings import full_values, put_back, resolver
-from chainrule.derivation.model import Rule, Step
-from chainrule.printing import plain
+from chainrule.derivation.leaves import (
+    _eq,
+    constant_rule,
+    derivative_rule,
+    exponential_base_rule,
+    fallback_rule,
+    known_rule,
+    log_abs_rule,
+    max_min_rule,
+    power_rule,
+    table_rule,
+    undefined_function_rule,
+    variable_rule,
+)
+from chainrule.derivation.model import Rule, Sentence, Step, say
 from chainrule.written import WrittenProduct, evaluated, is_written
 
 Values = tuple[sympy.Expr, ...]
@@ -102,6 +113,9 @@ def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
 
 
 def _combine_chain(step: Step, values: Values, where: Where) -> sympy.Expr:
+    if step.bindings and all(name in where for name, _ in step.bindings):
+        resolve = resolver(where)  # a chain through the user's definitions (related rates)
+        return sympy.Mul(*(resolve(f) for f in chain_factors(step, values)), values[-1])
     return sympy.Mul(*chain_factors(step, values), values[-1])
 
 
@@ -127,15 +141,16 @@ def combined(
     rule: Rule,
     expr: sympy.Expr,
     wrt: sympy.Symbol,
-    text: str,
+    text: Sentence,
     substeps: tuple[Step, ...],
     *,
     bindings: tuple[tuple[sympy.Symbol, sympy.Expr], ...] = (),
     where: Where | None = None,
 ) -> Step:
     """A step whose result is its rule's combination of its substeps' results."""
-    step = Step(rule=rule, expr=expr, wrt=wrt, result=sympy.S.Zero, text=text, substeps=substeps,
-                bindings=bindings)
+    step = Step(
+        rule=rule, expr=expr, wrt=wrt, result=sympy.S.Zero, text=text, substeps=substeps, bindings=bindings
+    )
     result = SPECS[rule].combine(step, tuple(s.result for s in substeps), where or {})  # type: ignore[misc]
     return dataclasses.replace(step, result=evaluated(result))
 
@@ -156,35 +171,6 @@ def combine(step: Step, values: Values, where: Where | None = None) -> sympy.Exp
 # the order of ``MATCHERS`` and gives them a ``Context`` to derive sub-expressions.
 
 
-def _step(
-    rule: Rule, expr: sympy.Expr, wrt: sympy.Symbol, result: sympy.Expr, text: str, **kw: object
-) -> Step:
-    """A leaf step; its result in SymPy's own form (see ``chainrule.written.evaluated``)."""
-    return Step(rule=rule, expr=expr, wrt=wrt, result=evaluated(result), text=text, **kw)  # type: ignore[arg-type]
-
-
-def constant_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx c = 0``: anything that does not depend on x."""
-    if ctx.depends(expr, wrt):
-        return None
-    return _step(
-        Rule.CONSTANT,
-        expr,
-        wrt,
-        sympy.S.Zero,
-        f"{plain(expr)} does not depend on {wrt}, so its derivative is 0.",
-    )
-
-
-def variable_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx x = 1``."""
-    if expr != wrt:
-        return None
-    return _step(
-        Rule.VARIABLE, expr, wrt, sympy.S.One, f"The derivative of {wrt} with respect to itself is 1."
-    )
-
-
 def sum_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
     """``(f + g + h)' = f' + g' + h'``; a difference is a sum with a negative term."""
     if not isinstance(expr, sympy.Add):
@@ -194,7 +180,7 @@ def sum_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
         Rule.SUM,
         expr,
         wrt,
-        f"Sum rule: differentiate each of the {len(subs)} terms separately and add the results.",
+        say(f"Sum rule: differentiate each of the {len(subs)} terms separately and add the results."),
         subs,
     )
 
@@ -232,8 +218,17 @@ def log_base_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
         Rule.LOG_BASE,
         expr,
         wrt,
-        f"Change of base: log_{plain(base)}(u) = ln(u)/ln({plain(base)}), "
-        f"so differentiate ln({plain(rest.args[0])}) and divide by ln({plain(base)}).",
+        say(
+            "Change of base: a logarithm to base ",
+            base,
+            " is the natural logarithm divided by ",
+            sympy.log(base),
+            ", so differentiate ",
+            rest,
+            " and divide by ",
+            sympy.log(base),
+            ".",
+        ),
         (sub,),
     )
 
@@ -250,7 +245,7 @@ def constant_multiple_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) ->
         Rule.CONSTANT_MULTIPLE,
         expr,
         wrt,
-        f"Constant multiple rule: d/d{wrt} (c f) = c df/d{wrt} with c = {plain(const)}.",
+        say("Constant multiple rule: the constant ", const, " stays, and ", rest, " is differentiated."),
         (sub,),
     )
 
@@ -282,7 +277,15 @@ def quotient_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
         Rule.QUOTIENT,
         expr,
         wrt,
-        f"Quotient rule: (f/g)' = (f' g - f g')/g^2 with f = {plain(num)} and g = {plain(den)}.",
+        say(
+            "Quotient rule with numerator ",
+            num,
+            " and denominator ",
+            den,
+            ": the numerator's "
+            "derivative times the denominator, minus the numerator times the denominator's "
+            "derivative, all over the denominator squared.",
+        ),
         (dnum, dden),
     )
 
@@ -294,41 +297,19 @@ def product_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | No
     factors = expr.args
     subs = tuple(ctx.derive(f, wrt) for f in factors)
     if len(factors) == 2:
-        text = f"Product rule: (f g)' = f' g + f g' with f = {plain(factors[0])} and g = {plain(factors[1])}."
+        text = say(
+            "Product rule with factors ",
+            factors[0],
+            " and ",
+            factors[1],
+            ": the first factor's derivative times the second, plus the first times the second's derivative.",
+        )
     else:
-        text = (
+        text = say(
             f"Product rule for {len(factors)} factors: differentiate one factor at a time, "
             "keep the others, and add the results."
         )
     return combined(Rule.PRODUCT, expr, wrt, text, subs)
-
-
-def power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx x^n = n x^(n-1)`` for any n that does not depend on x (sqrt is n = 1/2)."""
-    if not isinstance(expr, sympy.Pow) or expr.base != wrt or ctx.depends(expr.exp, wrt):
-        return None
-    n = expr.exp
-    return _step(
-        Rule.POWER,
-        expr,
-        wrt,
-        n * wrt ** (n - 1),
-        f"Power rule: d/d{wrt} {wrt}^n = n {wrt}^(n-1) with n = {plain(n)}.",
-    )
-
-
-def exponential_base_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx a^x = a^x ln(a)`` for a base a that does not depend on x."""
-    if not isinstance(expr, sympy.Pow) or expr.exp != wrt or ctx.depends(expr.base, wrt):
-        return None
-    a = expr.base
-    return _step(
-        Rule.EXPONENTIAL_BASE,
-        expr,
-        wrt,
-        expr * sympy.log(a),
-        f"Exponential rule: d/d{wrt} a^{wrt} = a^{wrt} ln(a) with a = {plain(a)}.",
-    )
 
 
 def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
@@ -343,88 +324,18 @@ def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Ste
         Rule.GENERAL_POWER,
         expr,
         wrt,
-        f"Logarithmic differentiation: {plain(expr)} = e^({plain(g * sympy.log(f))}), "
-        f"so its derivative is {plain(expr)} times the derivative of {plain(g * sympy.log(f))}.",
+        say(
+            "Logarithmic differentiation: ",
+            _eq(expr, sympy.exp(g * sympy.log(f), evaluate=False)),
+            ", so its derivative is ",
+            expr,
+            " times the derivative of ",
+            g * sympy.log(f),
+            ".",
+        ),
         (sub,),
     )
 
-
-def table_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """A function of the bare variable with a derivative in the vocabulary: ``d/dx sin(x) = cos(x)``."""
-    entry = vocabulary.by_class(type(expr))
-    if entry is None or entry.derivative is None or len(expr.args) != 1 or expr.args[0] != wrt:
-        return None
-    where = "" if wrt.name == "u" else f", here with u = {wrt}"
-    return _step(Rule(entry.family), expr, wrt, entry.derivative(wrt), f"{entry.statement}{where}.")
-
-
-def _dependent_args(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> list[int]:
-    return [i for i, a in enumerate(expr.args) if ctx.depends(a, wrt)]
-
-
-def undefined_function_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx f(x) = f'(x)``; with other arguments, the partial ``∂f/∂x`` holding them fixed."""
-    if not isinstance(expr, AppliedUndef):
-        return None
-    if wrt not in expr.args or _dependent_args(expr, wrt, ctx) != [expr.args.index(wrt)]:
-        return None
-    name = expr.func.__name__
-    result = sympy.Derivative(expr, wrt)
-    if len(expr.args) == 1:
-        return _step(
-            Rule.UNDEFINED_FUNCTION,
-            expr,
-            wrt,
-            result,
-            f"{name} is an undefined function of {wrt}: its derivative is written {name}'({wrt}).",
-        )
-    others = ", ".join(plain(a) for a in expr.args if a != wrt)
-    return _step(
-        Rule.PARTIAL,
-        expr,
-        wrt,
-        result,
-        f"Partial derivative of {name} with respect to {wrt}, holding {others} constant.",
-    )
-
-
-def max_min_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """``d/dx max(x, c) = H(x - c)``: the gate passes the derivative of the larger argument."""
-    if not isinstance(expr, (sympy.Max, sympy.Min)) or wrt not in expr.args:
-        return None
-    if _dependent_args(expr, wrt, ctx) != [expr.args.index(wrt)]:
-        return None
-    result = expr.fdiff(expr.args.index(wrt) + 1)
-    which = "larger" if isinstance(expr, sympy.Max) else "smaller"
-    return _step(
-        Rule.MAX_MIN,
-        expr,
-        wrt,
-        result,
-        f"{type(expr).__name__} passes on the derivative of its {which} argument: "
-        f"1 where {wrt} is the {which}, else 0.",
-    )
-
-
-def known_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """Any other function of the bare variable: SymPy's own derivative (``fdiff``)."""
-    if not isinstance(expr, sympy.Function) or wrt not in expr.args:
-        return None
-    index = expr.args.index(wrt)
-    if _dependent_args(expr, wrt, ctx) != [index]:
-        return None
-    try:
-        result = expr.fdiff(index + 1)
-    except (sympy.ArgumentIndexError, NotImplementedError, TypeError, ValueError):
-        return None
-    return _step(
-        Rule.KNOWN,
-        expr,
-        wrt,
-        result,
-        f"{type(expr).__name__} is a known function: SymPy gives its derivative "
-        f"d/d{wrt} {plain(expr)} = {plain(result)}.",
-    )
 
 
 def chain_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
@@ -442,21 +353,6 @@ def several_arguments_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) ->
     The engine builds it (it knows the fresh names).
     """
     return ctx.several_arguments(expr, wrt)
-
-
-def fallback_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """Anything else SymPy can differentiate (``Piecewise``, ...): SymPy's own derivative."""
-    result = sympy.diff(expr, wrt)
-    return _step(
-        Rule.KNOWN,
-        expr,
-        wrt,
-        result,
-        f"SymPy differentiates {type(expr).__name__} expressions directly: "
-        f"d/d{wrt} {plain(expr)} = {plain(result)}.",
-    )
-
-
 
 
 # ---------------------------------------------------------------------------
@@ -487,21 +383,21 @@ SPECS: dict[Rule, RuleSpec] = {
     for spec in (
         RuleSpec(rule=Rule.CONSTANT, family="table", example="x + 5"),
         RuleSpec(rule=Rule.VARIABLE, family="table", example="x + 5"),
-        RuleSpec(rule=Rule.SUM, combine=_combine_sum, family="structure",
-                 example="x**3 - 2*x"),
-        RuleSpec(rule=Rule.LOG_BASE, combine=_combine_constant_multiple,
-                 family="structure", example="log(x, 2)"),
-        RuleSpec(rule=Rule.CONSTANT_MULTIPLE,
-                 combine=_combine_constant_multiple, family="structure", example="5*sin(x)"),
-        RuleSpec(rule=Rule.QUOTIENT, combine=_combine_quotient,
-                 family="product", example="sin(x)/x"),
-        RuleSpec(rule=Rule.PRODUCT, combine=_combine_product,
-                 family="product", example="x*exp(x)"),
+        RuleSpec(rule=Rule.SUM, combine=_combine_sum, family="structure", example="x**3 - 2*x"),
+        RuleSpec(
+            rule=Rule.LOG_BASE, combine=_combine_constant_multiple, family="structure", example="log(x, 2)"
+        ),
+        RuleSpec(
+            rule=Rule.CONSTANT_MULTIPLE,
+            combine=_combine_constant_multiple,
+            family="structure",
+            example="5*sin(x)",
+        ),
+        RuleSpec(rule=Rule.QUOTIENT, combine=_combine_quotient, family="product", example="sin(x)/x"),
+        RuleSpec(rule=Rule.PRODUCT, combine=_combine_product, family="product", example="x*exp(x)"),
         RuleSpec(rule=Rule.POWER, family="table", example="x**3"),
-        RuleSpec(rule=Rule.EXPONENTIAL_BASE, family="table",
-                 example="2**x"),
-        RuleSpec(rule=Rule.GENERAL_POWER, combine=_combine_general_power,
-                 family="power", example="x**x"),
+        RuleSpec(rule=Rule.EXPONENTIAL_BASE, family="table", example="2**x"),
+        RuleSpec(rule=Rule.GENERAL_POWER, combine=_combine_general_power, family="power", example="x**x"),
         RuleSpec(rule=Rule.EXP, example="exp(x)"),
         RuleSpec(rule=Rule.LOG, example="log(x)"),
         RuleSpec(rule=Rule.TRIG, example="sin(x)"),
@@ -515,10 +411,13 @@ SPECS: dict[Rule, RuleSpec] = {
         RuleSpec(rule=Rule.PARTIAL, family="partial", example="f(x, y)"),
         RuleSpec(rule=Rule.MAX_MIN, example="Max(x, 0)"),
         RuleSpec(rule=Rule.KNOWN, example="erf(x)"),
-        RuleSpec(rule=Rule.CHAIN, combine=_combine_chain, family="chain",
-                 example="sin(x**2)"),
-        RuleSpec(rule=Rule.MULTIVARIABLE_CHAIN,
-                 combine=_combine_multivariable, family="chain", example="f(x, x**2)"),
+        RuleSpec(rule=Rule.CHAIN, combine=_combine_chain, family="chain", example="sin(x**2)"),
+        RuleSpec(
+            rule=Rule.MULTIVARIABLE_CHAIN,
+            combine=_combine_multivariable,
+            family="chain",
+            example="f(x, x**2)",
+        ),
         RuleSpec(rule=Rule.HIGHER_ORDER, family="power", example="exp(2*x)"),
         RuleSpec(rule=Rule.SIMPLIFY, family="simplify", example="x*exp(x)"),
     )
@@ -536,7 +435,9 @@ MATCHERS: tuple[Matcher, ...] = (
     exponential_base_rule,
     general_power_rule,
     table_rule,
+    log_abs_rule,
     undefined_function_rule,
+    derivative_rule,
     max_min_rule,
     known_rule,
     chain_rule,

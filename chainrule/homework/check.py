@@ -29,9 +29,10 @@ import mpmath
 import sympy
 
 from chainrule.derivation.model import Binding, Derivation, Step
+from chainrule.derivation.numbering import label_of
 from chainrule.derivation.verify import compare
 from chainrule.display import Displayable
-from chainrule.homework.mistakes import Found, candidates, step_label
+from chainrule.homework.mistakes import Found, candidates
 from chainrule.parsing.inputs import read_expr
 from chainrule.printing import plain
 
@@ -175,7 +176,7 @@ def _mistake(found: Found, derivation: Derivation) -> Mistake:
         name=found.mistake.name,
         title=found.mistake.title,
         step=found.step,
-        label=step_label(found.path),
+        label=label_of(derivation, found.step),
         explanation=found.wrong.why,
         wrong_result=found.result,
         count=found.count,

@@ -31,7 +31,7 @@ from sympy.core.function import FunctionClass
 
 from chainrule.errors import LimitError, ParseError
 from chainrule.parsing.names import CONSTANTS, function
-from chainrule.written import WrittenProduct, WrittenSum
+from chainrule.written import WrittenProduct, WrittenSum, product
 
 DEEP = 24
 RISKY = 3
@@ -92,21 +92,6 @@ def _log10_magnitude(number: sympy.Expr) -> float:
     return 0.0
 
 
-def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
-    """Factors multiplied as written, their numbers multiplied into one coefficient in front."""
-    coefficient: sympy.Expr = sympy.S.One
-    others: list[sympy.Expr] = []
-    for factor in factors:
-        if factor.is_Number:
-            coefficient = coefficient * factor
-        else:
-            others.append(factor)
-    if coefficient.is_zero or not others:
-        return coefficient
-    args = others if coefficient == 1 else [coefficient, *others]
-    return args[0] if len(args) == 1 else WrittenProduct(*args, evaluate=False)
-
-
 class Builder:
     """Makes SymPy objects for the parser, enforcing the numeric limits."""
 
@@ -159,7 +144,7 @@ class Builder:
         if expr.is_Number:
             negated = -expr
         elif expr.is_Mul and expr.args[0].is_Number:
-            negated = _product((-expr.args[0], *expr.args[1:]))
+            negated = product((-expr.args[0], *expr.args[1:]))
         else:
             negated = WrittenProduct(sympy.S.NegativeOne, expr, evaluate=False)
         return self._checked(negated), _combine((a[1],), real=a[1].real, positive=False)
@@ -174,7 +159,7 @@ class Builder:
         factors = [f for node in (a, b) for f in (node[0].args if node[0].is_Mul else (node[0],))]
         meta = _combine((a[1], b[1]), real=a[1].real and b[1].real,
                         positive=a[1].positive and b[1].positive)
-        return self._checked(_product(factors)), meta
+        return self._checked(product(factors)), meta
 
     def div(self, a: Node, b: Node, col: int | None) -> Node:
         denominator = b[0]
@@ -182,7 +167,7 @@ class Builder:
             raise ParseError("division by zero", text=self.text, column=col)
         if denominator.is_Mul and denominator.args[0].is_Number:
             # a/(c f) = (1/c) a f^-1: the constant comes out, as a textbook writes it.
-            coefficient, rest = denominator.args[0], _product(denominator.args[1:])
+            coefficient, rest = denominator.args[0], product(denominator.args[1:])
             inverse = self.power((rest, b[1]), (sympy.Integer(-1), _LEAF))
             return self.mul(self.mul(a, (1 / coefficient, _LEAF)), inverse)
         if denominator.is_Pow and denominator.exp.is_Number:

@@ -12,14 +12,16 @@ style), with ``_print_step`` as the fallback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import sympy
 
 from chainrule.derivation.at_point import PointValue, evaluate_at
-from chainrule.derivation.dependencies import DependencyNode, dependency_tree
-from chainrule.derivation.model import Derivation, Step
+from chainrule.derivation.dependencies import Dependence, DependencyNode, dependency_tree, function_name
+from chainrule.derivation.model import Derivation, Equals, Sentence, Step
+from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered
 from chainrule.views.notation import (
     Diff,
     Equation,
@@ -71,15 +73,16 @@ class Document:
     point: PointSection | None
 
 
-def document(derivation: Derivation, settings: Settings) -> Document:
-    """The document of ``derivation`` (with the point of ``settings.at``, if any)."""
+def document(derivation: Derivation, settings: Settings, *, detail: str | None = None) -> Document:
+    """The document of ``derivation`` (with the point of ``settings.at``, if any), its steps
+    at ``detail`` (by default the settings' level)."""
     return Document(
         derivation=derivation,
         title=exercise(derivation),
         where=tuple(Equation((Math(n), Math(v))) for n, v in derivation.where),
         held=held_constant(derivation),
         dependencies=dependency_tree(derivation),
-        steps=tuple(numbered_steps(derivation)),
+        steps=tuple(numbered_steps(derivation, detail or settings.detail)),
         answer=answer_equation(derivation),
         point=point_section(derivation, settings.at),
     )
@@ -93,27 +96,18 @@ def held_constant(derivation: Derivation) -> tuple[sympy.Symbol, ...]:
     return tuple(sorted(others, key=lambda s: s.name))
 
 
-def numbered_steps(derivation: Derivation) -> list[NumberedStep]:
-    """Every step in reading order, numbered like ``1``, ``1.1``, ``1.2``, ``2``."""
-    notation = StepNotation()
+def numbered_steps(derivation: Derivation, detail: str = DEFAULT_DETAIL) -> list[NumberedStep]:
+    """The steps a reader sees at this level of detail, numbered like ``1``, ``1.1``, ``2``."""
+    where = derivation.where_dict
+    notation = StepNotation(Dependence(where), function_name(derivation.expr, *where.values(), *where))
     out: list[NumberedStep] = []
-    # Keyed by object identity: the most recent occurrence of each step object.
-    # Pre-order means a step's whole subtree is listed before the next occurrence.
     index_of: dict[int, int] = {}
-    children: dict[int, int] = {}
-    top = 0
-    for step, parent, depth in derivation.walk():
-        if parent is None:
-            top += 1
-            label, parent_index = str(top), None
-        else:
-            parent_index = index_of[id(parent)]
-            children[parent_index] = children.get(parent_index, 0) + 1
-            label = f"{out[parent_index].label}.{children[parent_index]}"
-        index = len(out)
-        index_of[id(step)] = index
-        children[index] = 0
-        out.append(NumberedStep(index, label, step, parent_index, depth, notation.doprint(step)))
+    for item in numbered(derivation, detail):
+        parent = index_of[id(item.parent)] if item.parent is not None else None
+        index_of[id(item.step)] = len(out)
+        out.append(
+            NumberedStep(len(out), item.label, item.step, parent, item.depth, notation.doprint(item.step))
+        )
     return out
 
 
@@ -144,6 +138,22 @@ def point_section(
         function_value=function_value,
         tangent=tangent,
     )
+
+
+def render_sentence(
+    sentence: Sentence | str, words: Callable[[str], str], math: Callable[[tuple[sympy.Basic, ...]], str]
+) -> str:
+    """A sentence in a format: ``words`` prints the words, ``math`` a run of mathematics (one
+    expression, or the two sides of an equation, which it joins with its own ``=``)."""
+    out: list[str] = []
+    for part in sentence.parts if isinstance(sentence, Sentence) else (sentence,):
+        if isinstance(part, str):
+            out.append(words(part))
+        elif isinstance(part, Equals):
+            out.append(math((part.lhs, part.rhs)))
+        else:
+            out.append(math((part,)))
+    return "".join(out)
 
 
 R = TypeVar("R")

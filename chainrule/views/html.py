@@ -21,10 +21,17 @@ from sympy.core.function import AppliedUndef
 
 from chainrule import __version__
 from chainrule.derivation.dependencies import DependencyNode
-from chainrule.derivation.model import Derivation
-from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
+from chainrule.derivation.model import Derivation, Sentence
+from chainrule.views.document import (
+    Document,
+    NumberedStep,
+    PointSection,
+    StepRenderer,
+    document,
+    render_sentence,
+)
 from chainrule.views.mathml import MathMLMathPrinter, math_block
-from chainrule.views.notation import Equation, PlainMathPrinter
+from chainrule.views.notation import Equation, OnelineMathPrinter
 from chainrule.views.settings import Settings
 
 __all__ = ["CSS", "page", "render_html", "render_html_fragment"]
@@ -123,7 +130,7 @@ class HtmlRenderer(StepRenderer[str]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = MathMLMathPrinter()
-        self.plain = PlainMathPrinter()
+        self.plain = OnelineMathPrinter()
 
     # Pieces.
     def inline(self, equation: Equation) -> str:
@@ -140,6 +147,15 @@ class HtmlRenderer(StepRenderer[str]):
             lines.append(f'<div class="eq cont">{math_block(p.eq + p.print(side) + tail)}</div>')
         return '<div class="lines">' + "\n".join(lines) + "</div>\n"
 
+    def sentence(self, sentence: Sentence) -> str:
+        """Words escaped, mathematics as inline MathML."""
+        p = self.printer
+        return render_sentence(
+            sentence,
+            escape,
+            lambda sides: math_block(p.join([p.expr(x) for x in sides], p.eq), display=False),
+        )
+
     def _print_step(self, item: NumberedStep) -> str:
         math = item.math
         depth = min(item.depth, MAX_INDENT_DEPTH)
@@ -150,7 +166,7 @@ class HtmlRenderer(StepRenderer[str]):
             f' style="margin-left: {1.6 * depth:g}rem">',
             f'<h3><span class="label">{escape(item.label)}.</span>'
             f'<span class="rule">{escape(item.step.rule.title)}</span></h3>',
-            f'<p class="text">{escape(item.step.text)}</p>',
+            f'<p class="text">{self.sentence(item.step.text)}</p>',
         ]
         if math.bindings:
             where = ", ".join(self.inline(b) for b in math.bindings)

@@ -338,7 +338,7 @@ def render_markdown(j: Jacobian, settings: Settings | None = None) -> str:
             for step, depth in steps:
                 d = f"\\frac{{\\partial}}{{\\partial {latex(step.wrt)}}}"
                 lines.append(
-                    f"{'  ' * depth}- {md_text(step.text)} "
+                    f"{'  ' * depth}- {md_text(str(step.text))} "
                     f"${d}\\left({latex(step.expr)}\\right) = {latex(step.result)}$"
                 )
             lines.append("")
@@ -380,7 +380,7 @@ def _entry_html(entry: JacobianEntry, steps: bool) -> str:
         eq = f"{d}{_tuple_mathml([step.expr])}<mo>=</mo>{_mathml(step.result)}"
         out.append(
             f'<div class="step" style="margin-left:{1.2 * depth:g}rem">'
-            f'<p class="text">{escape(step.text)}</p>'
+            f'<p class="text">{escape(str(step.text))}</p>'
             f'<div class="eq">{_math(eq, display=True)}</div></div>'
         )
     out.append("</div>")

@@ -74,7 +74,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "wrt": _s(step.wrt),
             "result": _s(step.result),
             "bindings": {_s(name): _s(value) for name, value in step.bindings},
-            "text": step.text,
+            "text": str(step.text),
             "latex": p.doprint(math.equation),
             "leibniz": p.doprint(math.leibniz) if math.leibniz is not None else None,
             "lagrange": p.doprint(math.lagrange) if math.lagrange is not None else None,
@@ -90,7 +90,7 @@ def derivation_to_dict(derivation: Derivation, settings: Settings | None = None)
     """The derivation as a ``chainrule/derivation@1`` dictionary."""
     settings = settings or Settings()
     with deep_recursion():
-        return JsonRenderer(settings).to_dict(document(derivation, settings))
+        return JsonRenderer(settings).to_dict(document(derivation, settings, detail="full"))
 
 
 def dumps(data: dict[str, Any], settings: Settings) -> str:

@@ -17,9 +17,16 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation.dependencies import DependencyNode
-from chainrule.derivation.model import Derivation
+from chainrule.derivation.model import Derivation, Sentence
 from chainrule.printing import display_form
-from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
+from chainrule.views.document import (
+    Document,
+    NumberedStep,
+    PointSection,
+    StepRenderer,
+    document,
+    render_sentence,
+)
 from chainrule.views.notation import (
     Diff,
     Equation,
@@ -232,8 +239,16 @@ class LatexRenderer(StepRenderer[list[str]]):
         rows.extend(f"& {indent}\\qquad {line}" for line in lines[1:])
         return rows
 
+    def sentence(self, sentence: Sentence) -> str:
+        """Words for text mode, mathematics in ``$...$``."""
+        return render_sentence(
+            sentence, escape_text, lambda sides: "$" + " = ".join(map(self.printer.expr, sides)) + "$"
+        )
+
     def _print_step(self, item: NumberedStep) -> list[str]:
-        rows = self.row(item.math.equation, f"{item.label}. {item.step.rule.title}", item.depth)
+        indent = f"\\hspace*{{{1.5 * min(item.depth, MAX_INDENT_DEPTH):g}em}}" if item.depth else ""
+        words = rf"\intertext{{{indent}\textbf{{{item.label}.}} {self.sentence(item.step.text)}}}"
+        rows = [words, *self.row(item.math.equation, item.step.rule.title, item.depth)]
         for binding in item.math.bindings:
             rows.extend(self.row(binding, "where", item.depth + 1))
         for label, equation in self.notation_lines(item.math):

@@ -8,8 +8,15 @@ from __future__ import annotations
 import re
 
 from chainrule.derivation.dependencies import outline
-from chainrule.derivation.model import Derivation
-from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
+from chainrule.derivation.model import Derivation, Sentence
+from chainrule.views.document import (
+    Document,
+    NumberedStep,
+    PointSection,
+    StepRenderer,
+    document,
+    render_sentence,
+)
 from chainrule.views.notation import Equation, LatexMathPrinter
 from chainrule.views.settings import Settings
 
@@ -29,13 +36,19 @@ class MarkdownRenderer(StepRenderer[list[str]]):
     def block(self, equation: Equation) -> list[str]:
         return ["$$", self.printer.doprint(equation), "$$", ""]
 
+    def sentence(self, sentence: Sentence) -> str:
+        """Words escaped, mathematics in ``$...$``."""
+        return render_sentence(
+            sentence, escape, lambda sides: "$" + " = ".join(map(self.printer.expr, sides)) + "$"
+        )
+
     def inline(self, equation: Equation) -> str:
         return f"${self.printer.doprint(equation)}$"
 
     def _print_step(self, item: NumberedStep) -> list[str]:
         math = item.math
         lines = [
-            f"**{item.label}. {item.step.rule.title.capitalize()}.** {escape(item.step.text)}",
+            f"**{item.label}. {item.step.rule.title.capitalize()}.** {self.sentence(item.step.text)}",
             "",
         ]
         if math.bindings:

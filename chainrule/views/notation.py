@@ -24,12 +24,21 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from chainrule.derivation.bindings import full_values, put_back
+from chainrule.derivation.dependencies import Dependence
 from chainrule.derivation.model import Derivation, Rule, Step
-from chainrule.printing import WrittenLatexPrinter, WrittenPrettyPrinter, WrittenStrPrinter, display_form
+from chainrule.printing import (
+    UnicodeLinePrinter,
+    WrittenLatexPrinter,
+    WrittenPrettyPrinter,
+    WrittenStrPrinter,
+    display_form,
+)
+from chainrule.written import WrittenProduct, WrittenSum, product
 
 # ---------------------------------------------------------------------------
 # Equation nodes: what is shown, independent of how it is printed.
@@ -100,7 +109,16 @@ class StepMath:
 
 
 class StepNotation:
-    """Compute ``StepMath`` for steps; one ``_print_<rule>`` per special rule."""
+    """Compute ``StepMath`` for steps; one ``_print_<rule>`` per special rule.
+
+    ``dependence`` says which derivatives are partial (∂) and which total (d), through
+    the derivation's definitions; ``name`` is the name the function gets in the
+    multivariable chain rule (``df/dt = ∂f/∂x·dx/dt + ...``).
+    """
+
+    def __init__(self, dependence: Dependence | None = None, name: str = "f") -> None:
+        self.dependence = dependence or Dependence()
+        self.name = name
 
     def doprint(self, step: Step) -> StepMath:
         method: Callable[[Step], StepMath] = getattr(self, f"_print_{step.rule.value}", self._print_default)
@@ -115,6 +133,30 @@ class StepNotation:
 
     def _print_higher_order(self, step: Step) -> StepMath:
         return self._print_default(step)
+
+    def _print_product(self, step: Step) -> StepMath:
+        """``d/dx (x² sin x) = 2x·sin x + x²·cos x``: the rule with the pieces put in, then the result."""
+        factors = [sub.expr for sub in step.substeps]
+        terms = [
+            product([sub.result if j == i else f for j, (f, sub) in enumerate(zip(factors, step.substeps))])
+            for i in range(len(factors))
+        ]
+        return self._with_pieces(step, WrittenSum(*terms, evaluate=False))
+
+    def _print_quotient(self, step: Step) -> StepMath:
+        """``d/dx ((x²+1)/(x−1)) = [2x·(x−1) − (x²+1)·1]/(x−1)² = …``."""
+        (num, dnum), (den, dden) = ((sub.expr, sub.result) for sub in step.substeps)
+        top = WrittenSum(product([dnum, den]), product([sympy.S.NegativeOne, num, dden]), evaluate=False)
+        return self._with_pieces(
+            step, WrittenProduct(top, sympy.Pow(den, -2, evaluate=False), evaluate=False)
+        )
+
+    def _with_pieces(self, step: Step, pieces: sympy.Expr) -> StepMath:
+        base = self._print_default(step)
+        lhs, result = base.equation.sides
+        if _printed(pieces) == _printed(step.result):
+            return base
+        return StepMath(equation=Equation((lhs, Math(pieces), result)), bindings=base.bindings)
 
     def _print_chain(self, step: Step) -> StepMath:
         """``d/dx g(h(x)) = d/du g(u) · du/dx``; ``(g(h(x)))' = g'(h(x)) · h'(x)``."""
@@ -134,55 +176,63 @@ class StepNotation:
         return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
 
     def _print_multivariable_chain(self, step: Step) -> StepMath:
-        """``∂/∂m f(x, y) = ∂f/∂x · ∂x/∂m + ∂f/∂y · ∂y/∂m`` (one pair of substeps per argument)."""
-        base = self._print_default(step, partial=True)
+        """``df/dt = ∂f/∂x · dx/dt + ∂f/∂y · dy/dt``, and in Lagrange's notation
+        ``f_x · x′(t) + f_y · y′(t)`` (one pair of substeps per variable, then a direct term)."""
+        base = self._print_default(step)
         subs = step.substeps
-        if not subs or len(subs) % 2 or len(subs) // 2 != len(step.bindings):
+        pairs = len(step.bindings)
+        if pairs == 0 or len(subs) not in (2 * pairs, 2 * pairs + 1):
             return base
-        pairs = list(zip(subs[::2], subs[1::2], strict=True))
-        leibniz_terms = [
-            Product(
-                (
-                    Diff(outer.expr, outer.wrt, partial=True),
-                    Diff(outer.wrt, inner.wrt, partial=True),
-                )
+        outer = step.expr.func.__name__ if isinstance(step.expr, AppliedUndef) else self.name
+        f, wrt, partial = sympy.Symbol(outer), step.wrt, self.dependence.partial
+        leibniz_terms: list[Node] = []
+        lagrange_terms: list[Node] = []
+        for name, value in step.bindings:
+            leibniz_terms.append(
+                Product((Diff(f, name, partial=True), Diff(name, wrt, partial=partial(value, wrt))))
             )
-            for outer, inner in pairs
-        ]
-        full = full_values(step.bindings)
-        lagrange_terms = [
-            Product((Math(put_back(outer.result, full)), Math(put_back(inner.result, full))))
-            for outer, inner in pairs
-        ]
-        lhs = Diff(step.expr, step.wrt, partial=True)
-        return StepMath(
-            equation=base.equation,
-            bindings=base.bindings,
-            leibniz=Equation((lhs, Sum(tuple(leibniz_terms)))),
-            lagrange=Equation((lhs, Sum(tuple(lagrange_terms)))),
-        )
+            inner = _subscript(name.name, wrt) if partial(value, wrt) else _prime(name, wrt)
+            lagrange_terms.append(Product((Math(_subscript(outer, name)), Math(inner))))
+        if len(subs) > 2 * pairs:  # the direct term: wrt also appears in the expression itself
+            leibniz_terms.append(Diff(f, wrt, partial=True))
+            lagrange_terms.append(Math(_subscript(outer, wrt)))
+        lhs = Diff(f, wrt, partial=partial(step.expr, wrt))
+        leibniz = Equation((lhs, Sum(tuple(leibniz_terms))))
+        lagrange = Equation((lhs, Sum(tuple(lagrange_terms))))
+        return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
 
     # Helpers.
     def _equation(self, step: Step, *, partial: bool = False) -> Equation:
-        partial = partial or is_partial(step.expr)
+        partial = partial or bool(step.held) or self.dependence.partial(step.expr, step.wrt)
         return Equation((Diff(step.expr, step.wrt, step.order, partial), Math(step.result)))
 
     def _bindings(self, step: Step) -> tuple[Equation, ...]:
         return tuple(Equation((Math(name), Math(value))) for name, value in step.bindings)
 
 
+def _printed(expr: sympy.Basic) -> str:
+    return str(WrittenStrPrinter().doprint(display_form(expr)))
+
+
 def equations_for(step: Step) -> StepMath:
     return StepNotation().doprint(step)
 
 
-def is_partial(expr: sympy.Basic) -> bool:
-    """A derivative of an expression in several variables is written with ∂ (as SymPy does)."""
-    return len(expr.free_symbols) > 1
+def _subscript(function: str, variable: sympy.Symbol) -> sympy.Symbol:
+    """``f_x``: Lagrange's name for a partial derivative."""
+    return sympy.Symbol(f"{function}_{variable.name}")
+
+
+def _prime(name: sympy.Symbol, wrt: sympy.Symbol) -> sympy.Expr:
+    """``x′(t)``: the derivative of a variable that depends on ``t``, in Lagrange's notation."""
+    return sympy.Derivative(sympy.Function(name.name)(wrt), wrt)
 
 
 def exercise(derivation: Derivation) -> Diff:
-    """``d^n/dx^n expr`` (``∂`` for several variables): the derivation's title."""
-    partial = derivation.root.rule in (Rule.PARTIAL, Rule.MULTIVARIABLE_CHAIN) or is_partial(derivation.expr)
+    """``d^n/dx^n expr`` (``∂`` where other variables are held fixed): the derivation's title."""
+    partial = derivation.root.rule is Rule.PARTIAL or Dependence(derivation.where_dict).partial(
+        derivation.expr, derivation.wrt
+    )
     return Diff(derivation.expr, derivation.wrt, derivation.order, partial)
 
 
@@ -316,29 +366,13 @@ class PlainMathPrinter(_TextPrinterBase):
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-class _UnicodeStrPrinter(WrittenStrPrinter):
-    """``str()`` with integer powers as superscripts and ``·`` for products."""
-
-    def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
-        exp = expr.exp
-        if exp.is_Integer and int(exp) > 1:
-            base = self.parenthesize(expr.base, PRECEDENCE["Pow"], strict=False)
-            return base + str(int(exp)).translate(_SUPERSCRIPTS)
-        if exp is sympy.S.Half:
-            return "√" + self.parenthesize(expr.base, PRECEDENCE["Atom"], strict=False)
-        return str(super()._print_Pow(expr, rational))
-
-    def _print_Mul(self, expr: sympy.Mul) -> str:
-        return str(super()._print_Mul(expr)).replace("*", "·")
-
-
 class OnelineMathPrinter(PlainMathPrinter):
     """One line of Unicode: ``d/dx sin(x²) = 2·x·cos(x²)`` (titles, narrow terminals)."""
 
     mul = " · "
 
     def __init__(self) -> None:
-        self.sympy_printer = _UnicodeStrPrinter()
+        self.sympy_printer = UnicodeLinePrinter()
 
     def _print_Diff(self, node: Diff) -> str:
         d = "∂" if node.partial else "d"

@@ -272,9 +272,7 @@ def plot_data(
             f"{{start}} must be less than {{stop}} (got {lo:g} and {hi:g})", parameters=("start", "stop")
         )
     if a is not None and not lo <= a <= hi:
-        raise UsageError(
-            f"{{at}} {a:g} is outside the plotted range [{lo:g}, {hi:g}]", parameters=("at",)
-        )
+        raise UsageError(f"{{at}} {a:g} is outside the plotted range [{lo:g}, {hi:g}]", parameters=("at",))
 
     derivation = derive(expr, wrt)
     if verify:

@@ -99,7 +99,9 @@ class RichRenderer(StepRenderer[Any]):
         return Text(f" {rule.title} ", style=_BADGE_STYLES.get(SPECS[rule].family, _DEFAULT_BADGE))
 
     def _print_step(self, item: NumberedStep) -> Any:
-        head = Text.assemble((f"{item.label}. ", "bold"), self.badge(item.step.rule), " ", item.step.text)
+        head = Text.assemble(
+            (f"{item.label}. ", "bold"), self.badge(item.step.rule), " ", str(item.step.text)
+        )
         parts: list[Any] = [head]
         for binding in item.math.bindings:
             parts.append(Formula(binding, prefix="where ", style="italic"))

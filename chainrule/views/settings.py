@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from chainrule.derivation.numbering import DEFAULT_DETAIL, check_detail
 from chainrule.errors import UsageError
 from chainrule.parsing.inputs import Binding, read_point
 
@@ -24,6 +25,10 @@ class Settings:
         width: the terminal width of the ``rich`` text form.
         digits: significant digits of the numbers a network's views show.
         steps: a Jacobian's views show each entry's steps (else its rule only).
+        detail: which steps are shown: ``brief``, ``normal`` or ``full``
+            (``chainrule.derivation.numbering``); JSON always has every step.
+        unicode: the text formats write mathematics in Unicode (``x²``, ``√x``); ASCII
+            (``x**2``) where the output cannot show Unicode.
     """
 
     notation: str = "both"
@@ -33,8 +38,11 @@ class Settings:
     width: int = 100
     digits: int = 4
     steps: bool = True
+    unicode: bool = True
+    detail: str = DEFAULT_DETAIL
 
     def __post_init__(self) -> None:
+        check_detail(self.detail)
         if not isinstance(self.digits, int) or isinstance(self.digits, bool) or not 1 <= self.digits <= 15:
             raise UsageError(
                 f"{{digits}} must be a whole number from 1 to 15, not {self.digits!r}", parameters=("digits",)

@@ -1,4 +1,8 @@
-"""Plain ASCII: the same content as the rich view, stable for scripts and tests.
+"""Plain text: the same content as the rich view, stable for scripts and tests.
+
+Mathematics is written in one Unicode line (``x³``, ``2x·cos(x²)``, ``f′``);
+with ``unicode=False`` (a terminal that cannot show those characters) it is
+plain ASCII (``x**3``).
 
 >>> import sympy
 >>> from chainrule.derivation.model import Derivation, Rule, Step
@@ -6,21 +10,28 @@
 >>> step = Step(rule=Rule.POWER, expr=x**3, wrt=x, result=3*x**2, text="Power rule.")
 >>> d = Derivation(input="x^3", expr=x**3, wrt=x, order=1, root=step,
 ...                raw_result=3*x**2, result=3*x**2)
->>> print(render_text(d))
-d/dx x**3
+>>> print(render_text(d), end="")
+d/dx x³
 <BLANKLINE>
 1. [power] Power rule.
-     d/dx x**3 = 3*x**2
+    d/dx x³ = 3x²
 <BLANKLINE>
-Answer: d/dx x**3 = 3*x**2
+Answer: d/dx x³ = 3x²
 """
 
 from __future__ import annotations
 
 from chainrule.derivation.dependencies import outline
-from chainrule.derivation.model import Derivation
-from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
-from chainrule.views.notation import PlainMathPrinter
+from chainrule.derivation.model import Derivation, Sentence
+from chainrule.views.document import (
+    Document,
+    NumberedStep,
+    PointSection,
+    StepRenderer,
+    document,
+    render_sentence,
+)
+from chainrule.views.notation import OnelineMathPrinter, PlainMathPrinter
 from chainrule.views.settings import Settings
 
 #: Deeper steps are not indented further, so a deep tree stays readable.
@@ -30,7 +41,10 @@ MAX_INDENT_DEPTH = 8
 class TextRenderer(StepRenderer[list[str]]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.printer = PlainMathPrinter()
+        self.printer = OnelineMathPrinter() if settings.unicode else PlainMathPrinter()
+
+    def sentence(self, sentence: Sentence) -> str:
+        return render_sentence(sentence, str, lambda sides: " = ".join(map(self.printer.expr, sides)))
 
     def render(self, doc: Document) -> str:
         p = self.printer
@@ -54,7 +68,7 @@ class TextRenderer(StepRenderer[list[str]]):
     def _print_step(self, item: NumberedStep) -> list[str]:
         p = self.printer
         pad = "  " * min(item.depth, MAX_INDENT_DEPTH)
-        head = f"{pad}{item.label}. [{item.step.rule.value}] {item.step.text}"
+        head = f"{pad}{item.label}. [{item.step.rule.value}] {self.sentence(item.step.text)}"
         body = " " * (len(pad) + len(item.label) + 3)
         lines = [head]
         lines.extend(body + p.doprint(b) for b in item.math.bindings)
@@ -70,7 +84,7 @@ class TextRenderer(StepRenderer[list[str]]):
             lines.append("  " + p.doprint(point.function_value))
         value = p.doprint(point.derivative)
         if point.value.numeric is not None:
-            value += f" ~= {p.expr(point.value.numeric)}"
+            value += f" {'≈' if self.settings.unicode else '~='} {p.expr(point.value.numeric)}"
         lines.append("  " + value)
         if point.tangent is not None:
             lines.append("  tangent line: " + p.doprint(point.tangent))

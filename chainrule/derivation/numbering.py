@@ -1,0 +1,102 @@
+"""Which steps a reader sees, and their numbers: ``1``, ``1.2``, ``1.2.1``.
+
+A derivation keeps every step (the JSON has them all, and each is checked).
+What is shown depends on the level of detail:
+
+- ``full``: every step, down to ``dx/dx = 1`` and ``d/dx 5 = 0``;
+- ``normal`` (the default): the same without those trivial leaves, whose
+  values the parent's equation already shows (``d/dx (7x) = 7``);
+- ``brief``: only the steps that combine others (the sum, product, quotient,
+  chain rule...); the table lookups show in their parent's equations.
+
+The numbers count the shown steps, so ``chainrule derive`` and ``chainrule
+check`` (which names the step where a mistake happens) agree at every level.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from chainrule.derivation.model import Derivation, Rule, Step
+from chainrule.errors import UsageError
+
+DETAILS = ("brief", "normal", "full")
+DEFAULT_DETAIL = "normal"
+
+_TRIVIAL = frozenset({Rule.VARIABLE, Rule.CONSTANT})
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A shown step, its parent among the shown steps, its depth and its number."""
+
+    step: Step
+    parent: Step | None
+    depth: int
+    label: str
+
+
+def check_detail(detail: str) -> str:
+    if detail not in DETAILS:
+        raise UsageError(
+            f"unknown {{detail}} {detail!r}; choose one of {', '.join(DETAILS)}", parameters=("detail",)
+        )
+    return detail
+
+
+def shown(step: Step, detail: str, *, top: bool = False) -> bool:
+    """Whether a reader sees ``step`` at this level of detail (a derivation's top step always)."""
+    if top or detail == "full":
+        return True
+    if detail == "normal":
+        return step.rule not in _TRIVIAL
+    return bool(step.substeps) or step.rule in (Rule.SIMPLIFY, Rule.HIGHER_ORDER)
+
+
+def numbered(derivation: Derivation, detail: str = DEFAULT_DETAIL) -> Iterator[Numbered]:
+    """The shown steps in reading order, numbered; the simplification last."""
+    check_detail(detail)
+    yield from _numbered(derivation.root, detail, str_prefix="", first=1)
+    if derivation.simplification is not None:
+        yield Numbered(derivation.simplification, None, 0, "2")
+
+
+def _numbered(root: Step, detail: str, *, str_prefix: str, first: int) -> Iterator[Numbered]:
+    # Explicit stack: (step, shown parent, depth, label). Hidden steps pass their children on.
+    stack: list[tuple[Step, Step | None, int, str]] = [(root, None, 0, f"{str_prefix}{first}")]
+    while stack:
+        step, parent, depth, label = stack.pop()
+        yield Numbered(step, parent, depth, label)
+        visible = _visible_children(step, detail)
+        for k in reversed(range(len(visible))):
+            stack.append((visible[k], step, depth + 1, f"{label}.{k + 1}"))
+
+
+def _visible_children(step: Step, detail: str) -> list[Step]:
+    """The shown descendants that stand directly under ``step`` (hidden steps skipped over)."""
+    found: list[Step] = []
+    stack = list(reversed(step.substeps))
+    while stack:
+        child = stack.pop()
+        if shown(child, detail):
+            found.append(child)
+        else:
+            stack.extend(reversed(child.substeps))
+    return found
+
+
+def label_of(derivation: Derivation, target: Step, detail: str = DEFAULT_DETAIL) -> str:
+    """The number of ``target``, or of its nearest shown ancestor when it is hidden."""
+    labels = {id(n.step): n.label for n in numbered(derivation, detail)}
+    if id(target) in labels:
+        return labels[id(target)]
+    # Walk down from the root, remembering the last shown step on the way to the target.
+    stack: list[tuple[Step, str]] = [(derivation.root, labels[id(derivation.root)])]
+    while stack:
+        step, nearest = stack.pop()
+        if step is target:
+            return nearest
+        for sub in step.substeps:
+            stack.append((sub, labels.get(id(sub), nearest)))
+    return labels[id(derivation.root)]
