@@ -23,7 +23,7 @@ from chainrule.derivation.simplify import bounded_simplify
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 
 DEFAULT_NAMES = ("u", "v", "w")
 MAX_ORDER = 20
@@ -58,8 +58,7 @@ def derive(
     >>> derive("g(h(i(x)))", names="y,z").root.bindings
     ((y, i(x)), (z, h(y)))
     """
-    with deep_recursion():
-        return _derive(expr, wrt, order=order, names=names, simplify=simplify, where=where)
+    return run_deep(_derive, expr, wrt, order=order, names=names, simplify=simplify, where=where)
 
 
 def _derive(

@@ -190,8 +190,9 @@ class Derivation(Displayable):
     def verify(self) -> Derivation:
         """Check every step against SymPy; raise ``VerificationError`` naming a false one."""
         from chainrule.derivation.verify import verify_derivation
+        from chainrule.recursion import run_deep
 
-        verify_derivation(self)
+        run_deep(verify_derivation, self)
         return self
 
 

@@ -36,7 +36,7 @@ from chainrule.parsing.names import (
     log_base,
     transposition_of,
 )
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 
 __all__ = ["parse", "parse_assignment", "parse_symbol"]
 
@@ -491,15 +491,18 @@ def parse(
     if len(tokens) == 1:
         raise ParseError("the input is empty", text=text, column=0)
     parser = _Parser(text, tokens, max_depth=max_depth, max_result_digits=max_result_digits)
+    return run_deep(_run, parser, max_result_digits, limit=20 * max_depth + 5_000)
+
+
+def _run(parser: _Parser, max_result_digits: int) -> sympy.Expr:
     try:
-        with deep_recursion(20 * max_depth + 5_000):
-            expr = parser.run()
-            check_result(expr, text=text, max_result_digits=max_result_digits)
+        expr = parser.run()
+        check_result(expr, text=parser.text, max_result_digits=max_result_digits)
     except RecursionError:
         raise LimitError("the expression is too deeply nested to build (max_depth)") from None
     except (ValueError, TypeError, ArithmeticError) as err:
         # SymPy refuses some well-formed inputs, e.g. max(asin(2), 1): not comparable.
-        raise ParseError(f"SymPy cannot build this expression: {err}", text=text) from None
+        raise ParseError(f"SymPy cannot build this expression: {err}", text=parser.text) from None
     return expr
 
 

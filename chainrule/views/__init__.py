@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from chainrule.errors import UsageError
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 from chainrule.views.registry import formats, load, suffixes, view
 from chainrule.views.settings import NOTATIONS, Settings, make_settings
 
@@ -30,16 +30,14 @@ def render(result: object, format: str = "text", **settings: Any) -> str:  # noq
     """``result`` in ``format`` as a string (``rich`` gives the terminal view without colour)."""
     row = view(kind_of(result), format)
     options = make_settings(format, **settings)
-    with deep_recursion():
-        return row.load()(result, options)
+    return run_deep(row.load(), result, options)
 
 
 def to_data(result: object, **settings: Any) -> dict[str, Any]:
     """``result`` as its JSON object, in Python values."""
     row = view(kind_of(result), "json")
     assert row.data is not None
-    with deep_recursion():
-        data: dict[str, Any] = load(row.data)(result, make_settings("json", **settings))
+    data: dict[str, Any] = run_deep(load(row.data), result, make_settings("json", **settings))
     return data
 
 
@@ -47,5 +45,4 @@ def renderable(result: object, **settings: Any) -> Any:
     """A rich renderable of ``result`` (colour on a terminal)."""
     row = view(kind_of(result), "rich")
     assert row.renderable is not None
-    with deep_recursion():
-        return load(row.renderable)(result, make_settings("rich", **settings))
+    return run_deep(load(row.renderable), result, make_settings("rich", **settings))

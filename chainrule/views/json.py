@@ -16,7 +16,7 @@ import sympy
 from chainrule.derivation.dependencies import edges
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, StepRenderer, document
 from chainrule.views.notation import LatexMathPrinter
 from chainrule.views.numbers import as_float
@@ -89,8 +89,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
 def derivation_to_dict(derivation: Derivation, settings: Settings | None = None) -> dict[str, Any]:
     """The derivation as a ``chainrule/derivation@1`` dictionary."""
     settings = settings or Settings()
-    with deep_recursion():
-        return JsonRenderer(settings).to_dict(document(derivation, settings))
+    return run_deep(lambda: JsonRenderer(settings).to_dict(document(derivation, settings)))
 
 
 def dumps(data: dict[str, Any], settings: Settings) -> str:

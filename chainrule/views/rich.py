@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import sympy
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.panel import Panel
@@ -21,7 +22,7 @@ from chainrule.derivation.dependencies import DependencyNode
 from chainrule.derivation.dependencies import label as dependency_label
 from chainrule.derivation.model import Derivation, Rule
 from chainrule.derivation.rules import SPECS
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import (
     Equation,
@@ -81,17 +82,19 @@ class Formula:
 
     def _pretty(self) -> tuple[list[str], int]:
         if self._cache is None:
-            with deep_recursion():
-                form = PrettyMathPrinter().print(self.equation)
-                rows = PrettyMathPrinter().to_str(form).split("\n")
-            self._cache = (rows, form.baseline)
+            self._cache = run_deep(_pretty_rows, self.equation)
         return self._cache
 
     def _oneline(self) -> str:
         if self._line is None:
-            with deep_recursion():
-                self._line = OnelineMathPrinter().doprint(self.equation)
+            self._line = run_deep(OnelineMathPrinter().doprint, self.equation)
         return self._line
+
+
+def _pretty_rows(equation: sympy.Basic) -> tuple[list[str], int]:
+    """The equation in SymPy's 2D form: its rows and its baseline."""
+    form = PrettyMathPrinter().print(equation)
+    return PrettyMathPrinter().to_str(form).split("\n"), form.baseline
 
 
 class RichRenderer(StepRenderer[Any]):
@@ -161,8 +164,7 @@ def dependency_renderable(tree: DependencyNode) -> Tree:
 def derivation_renderable(derivation: Derivation, settings: Settings | None = None) -> Group:
     """A rich renderable of the derivation (``Derivation.__rich__`` uses it)."""
     settings = settings or Settings()
-    with deep_recursion():
-        return RichRenderer(settings).renderable(document(derivation, settings))
+    return run_deep(lambda: RichRenderer(settings).renderable(document(derivation, settings)))
 
 
 def plain_text(renderable: Any, width: int) -> str:
