@@ -21,7 +21,7 @@ from chainrule.derivation import rules
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.simplify import bounded_simplify
 from chainrule.errors import UnsupportedError, UsageError, VariableError
-from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
+from chainrule.parsing.inputs import Boundary, read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
 from chainrule.recursion import run_deep
 
@@ -71,14 +71,15 @@ def _derive(
     where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
 ) -> Derivation:
     text = expr if isinstance(expr, str) else sympy.sstr(expr)
-    expression = read_expr(expr)
-    where_map = read_definitions(where)
+    boundary = Boundary.of(expr, wrt, where)
+    expression = read_expr(expr, boundary=boundary)
+    where_map = read_definitions(where, boundary=boundary)
     for name in where_map:
         if name in _reachable(where_map)[name]:
             raise UsageError(
                 f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
             )
-    variable = _choose_wrt(expression, wrt, where_map)
+    variable = _choose_wrt(expression, wrt, where_map, boundary)
     if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
         raise UsageError(
             f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
@@ -108,7 +109,7 @@ def _derive(
                 order=order,
                 text=f"Simplify the result: {plain(raw)} = {plain(final)}.",
             )
-    return Derivation(
+    derivation = Derivation(
         input=text,
         expr=expression,
         wrt=variable,
@@ -119,6 +120,12 @@ def _derive(
         simplification=simplification,
         where=tuple(where_map.items()),
         names=preferred,
+    )
+    if boundary.identity:
+        return derivation
+    callers = derivation.mapped(boundary.to_caller)
+    return dataclasses.replace(
+        callers, internal=derivation, renamed=tuple(sorted(boundary.renamed.items()))
     )
 
 
@@ -239,7 +246,7 @@ class _Engine:
         )
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None:
-        if not (expr.is_Function or isinstance(expr, (sympy.Max, sympy.Min))):
+        if not (expr.is_Function or isinstance(expr, (sympy.Max, sympy.Min))) or not _all_expr(expr):
             return None
         dependent = [i for i, a in enumerate(expr.args) if self.depends(a, wrt)]
         if len(dependent) < 2:
@@ -351,7 +358,7 @@ class _Engine:
             if not (inner.is_Function or isinstance(inner, sympy.Pow)) or self._split(inner, wrt) is None:
                 return None
             return inner, lambda u, c=const: c * u
-        if node.is_Function or isinstance(node, (sympy.Max, sympy.Min)):
+        if (node.is_Function or isinstance(node, (sympy.Max, sympy.Min))) and _all_expr(node):
             dependent = [i for i, a in enumerate(node.args) if self.depends(a, wrt)]
             if len(dependent) != 1 or node.args[dependent[0]] == wrt:
                 return None
@@ -382,6 +389,11 @@ def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
         f"Chain rule through {len(bindings) + 1} links with {defs}: differentiate each link "
         f"by its own variable, from the outside in (d/d{outer_name} first), and multiply."
     )
+
+
+def _all_expr(node: sympy.Basic) -> bool:
+    """Whether every argument is an expression (a Piecewise's are condition pairs)."""
+    return all(isinstance(a, sympy.Expr) for a in node.args)
 
 
 def _plain_free_symbols(cls: type) -> bool:
@@ -417,9 +429,17 @@ def _function_names(*exprs: sympy.Expr) -> set[str]:
 
 
 def _choose_wrt(
-    expr: sympy.Expr, wrt: str | sympy.Symbol | None, where: Mapping[sympy.Symbol, sympy.Expr]
+    expr: sympy.Expr,
+    wrt: str | sympy.Symbol | None,
+    where: Mapping[sympy.Symbol, sympy.Expr],
+    boundary: Boundary,
 ) -> sympy.Symbol:
-    """The variable to differentiate by: the one given, or the only one there is."""
+    """The variable to differentiate by: the one given, or the only one there is.
+
+    A variable the expression does not contain is fine: the derivative is 0,
+    as for a partial derivative (the constant rule says why); an expression
+    with no variable at all is differentiated by ``x``.
+    """
     base = set(expr.free_symbols)
     for defined in where:
         if defined in base:
@@ -429,15 +449,9 @@ def _choose_wrt(
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise VariableError(
-                f"{plain(expr)} has no variable; say which one with {{wrt}}", parameters=("wrt",)
-            )
+            return sympy.Symbol("x", real=True)
         listed = ", ".join(s.name for s in candidates)
         raise VariableError(
             f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}", parameters=("wrt",)
         )
-    symbol = read_symbol(wrt)
-    if base and symbol not in base:
-        listed = ", ".join(s.name for s in sorted(base, key=lambda s: s.name))
-        raise VariableError(f"{symbol} does not appear in {plain(expr)}; its variables are {listed}")
-    return symbol
+    return read_symbol(wrt, boundary=boundary)

@@ -24,11 +24,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import sympy
-from sympy.core.function import AppliedUndef
+from sympy.core.function import AppliedUndef, ArgumentIndexError
 
 from chainrule import vocabulary
 from chainrule.derivation.bindings import full_values, put_back, resolver
 from chainrule.derivation.model import Rule, Step
+from chainrule.errors import UnsupportedError
 from chainrule.printing import plain
 
 Values = tuple[sympy.Expr, ...]
@@ -92,6 +93,11 @@ def _combine_quotient(step: Step, values: Values, where: Where) -> sympy.Expr:
     num, den = step.substeps[0].expr, step.substeps[1].expr
     dnum, dden = values
     return (dnum * den - num * dden) / den**2
+
+
+def _combine_piecewise(step: Step, values: Values, where: Where) -> sympy.Expr:
+    conditions = [condition for _, condition in step.expr.args]
+    return sympy.Piecewise(*zip(values, conditions))
 
 
 def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
@@ -338,6 +344,31 @@ def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Ste
     )
 
 
+def piecewise_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
+    """``d/dx {f_i(x) if c_i} = {f_i'(x) if c_i}``: each piece on its own, the conditions kept.
+
+    Inside each piece's interval the function is that piece, so its derivative
+    is the piece's; at a boundary point the derivative exists only where the
+    pieces' derivatives (and values) agree.
+    """
+    if not isinstance(expr, sympy.Piecewise):
+        return None
+    subs = tuple(ctx.derive(piece, wrt) for piece, _ in expr.args)
+    shown = "; ".join(
+        f"{plain(piece)} " + ("otherwise" if cond is sympy.true else f"where {plain(cond)}")
+        for piece, cond in expr.args
+    )
+    return combined(
+        Rule.PIECEWISE,
+        expr,
+        wrt,
+        f"Piecewise rule: differentiate each of the {len(subs)} pieces ({shown}) on its own "
+        "and keep its condition; at a boundary between pieces the derivative exists only if "
+        "both sides agree.",
+        subs,
+    )
+
+
 def table_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
     """A function of the bare variable with a derivative in the vocabulary: ``d/dx sin(x) = cos(x)``."""
     entry = vocabulary.by_class(type(expr))
@@ -404,8 +435,13 @@ def known_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None
         return None
     try:
         result = expr.fdiff(index + 1)
-    except (sympy.ArgumentIndexError, NotImplementedError, TypeError, ValueError):
+    except (ArgumentIndexError, NotImplementedError, TypeError, ValueError):
         return None
+    if result.has(sympy.Derivative) and not expr.has(sympy.Derivative):
+        # fdiff left it unevaluated (sign); the class's own derivative may know it (2 DiracDelta(x))
+        result = sympy.diff(expr, wrt)
+        if result.has(sympy.Derivative):
+            return None
     return _step(
         Rule.KNOWN,
         expr,
@@ -434,8 +470,18 @@ def several_arguments_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) ->
 
 
 def fallback_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """Anything else SymPy can differentiate (``Piecewise``, ...): SymPy's own derivative."""
-    result = sympy.diff(expr, wrt)
+    """Anything else SymPy can differentiate: SymPy's own derivative.
+
+    Where SymPy cannot either (``Heaviside(x, x)`` by its second argument,
+    ``zeta(x)``), it returns the derivative unevaluated, or raises: either is
+    an ``UnsupportedError``.
+    """
+    try:
+        result = sympy.diff(expr, wrt)
+    except (ArgumentIndexError, NotImplementedError, TypeError, ValueError):
+        result = None
+    if result is None or result.has(sympy.Derivative) and not expr.has(sympy.Derivative, AppliedUndef):
+        raise UnsupportedError(f"chainrule cannot differentiate {plain(expr)}: SymPy knows no derivative of it")
     return _step(
         Rule.KNOWN,
         expr,
@@ -504,6 +550,8 @@ SPECS: dict[Rule, RuleSpec] = {
         RuleSpec(rule=Rule.PARTIAL, family="partial", example="f(x, y)"),
         RuleSpec(rule=Rule.MAX_MIN, example="Max(x, 0)"),
         RuleSpec(rule=Rule.KNOWN, example="erf(x)"),
+        RuleSpec(rule=Rule.PIECEWISE, combine=_combine_piecewise, family="structure",
+                 example="Piecewise((x**2, x < 0), (sin(x), True))"),
         RuleSpec(rule=Rule.CHAIN, combine=_combine_chain, family="chain",
                  example="sin(x**2)"),
         RuleSpec(rule=Rule.MULTIVARIABLE_CHAIN,
@@ -524,6 +572,7 @@ MATCHERS: tuple[Matcher, ...] = (
     power_rule,
     exponential_base_rule,
     general_power_rule,
+    piecewise_rule,
     table_rule,
     undefined_function_rule,
     max_min_rule,

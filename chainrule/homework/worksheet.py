@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from chainrule.derivation.model import Derivation
 from chainrule.errors import ChainruleError, UsageError
+from chainrule.recursion import run_deep
 
 FORMATS = ("latex", "markdown")
 OPTIONS = ("wrt", "order")
@@ -118,17 +119,18 @@ def _exercise(number: int, expr: str, options: list[str]) -> Exercise:
 
 def solve(exercise: Exercise) -> Solved:
     """Derive and verify one exercise; a failure becomes ``Solved.error``."""
-    from chainrule.derivation.engine import derive
-
     try:
-        derivation = derive(exercise.text, exercise.wrt, order=exercise.order).verify()
+        derivation = run_deep(_derive_and_verify, exercise, own_budget=True)  # each line its own budget
     except ChainruleError as err:
         error = LineError(line=exercise.line, message=str(err), exit_code=err.exit_code)
         return Solved(line=exercise.line, error=error)
-    except RecursionError:
-        message = "the expression is nested too deeply to handle"
-        return Solved(line=exercise.line, error=LineError(line=exercise.line, message=message, exit_code=1))
     return Solved(line=exercise.line, derivation=derivation)
+
+
+def _derive_and_verify(exercise: Exercise) -> Derivation:
+    from chainrule.derivation.engine import derive
+
+    return derive(exercise.text, exercise.wrt, order=exercise.order).verify()
 
 
 def solve_all(
