@@ -63,6 +63,9 @@ class Entry:
             derivative table has it.
         derivative: ``d/du f(u)`` as a function of the bare argument ``u``.
         statement: the table line a step quotes: ``d/du sin(u) = cos(u)``.
+        general: the derivative for any ``u``, real or not, when ``derivative`` is the
+            textbook form that holds for real ``u`` only (``|u|`` in it); a step whose
+            ``u`` may leave the reals uses this one (``general_statement``).
         parity: ``odd`` or ``even`` (``f(-u) = ∓f(u)``), used when building deep trees.
         real_on_reals: real whenever its arguments are real.
         positive_on_reals: positive whenever its arguments are real.
@@ -86,6 +89,8 @@ class Entry:
     family: str | None = None
     derivative: Callable[[sympy.Expr], sympy.Expr] | None = None
     statement: str | None = None
+    general: Callable[[sympy.Expr], sympy.Expr] | None = None
+    general_statement: str | None = None
     parity: str | None = None
     real_on_reals: bool = False
     positive_on_reals: bool = False
@@ -364,6 +369,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_trig",
         derivative=lambda u: 1 / (sympy.Abs(u) * sympy.sqrt(u**2 - 1)),
         statement="d/du asec(u) = 1/(|u| sqrt(u^2 - 1))",
+        general=lambda u: 1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        general_statement="d/du asec(u) = 1/(u^2 sqrt(1 - 1/u^2))",
         numpy=lambda np: lambda x: np.arccos(1 / x),
     ),
     Entry(
@@ -375,6 +382,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_trig",
         derivative=lambda u: -1 / (sympy.Abs(u) * sympy.sqrt(u**2 - 1)),
         statement="d/du acsc(u) = -1/(|u| sqrt(u^2 - 1))",
+        general=lambda u: -1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        general_statement="d/du acsc(u) = -1/(u^2 sqrt(1 - 1/u^2))",
         numpy=lambda np: lambda x: np.arcsin(1 / x),
     ),
     # Hyperbolic functions.
@@ -531,6 +540,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_hyperbolic",
         derivative=lambda u: -1 / (sympy.Abs(u) * sympy.sqrt(1 + u**2)),
         statement="d/du acsch(u) = -1/(|u| sqrt(1 + u^2))",
+        general=lambda u: -1 / (u**2 * sympy.sqrt(1 + 1 / u**2)),
+        general_statement="d/du acsch(u) = -1/(u^2 sqrt(1 + 1/u^2))",
     ),
     # Non-smooth functions and gates.
     Entry(

@@ -168,6 +168,7 @@ class _Engine:
         self._where = where
         self._reach = _reachable(where)
         self._held = False  # True while deriving a partial that holds the where-names fixed
+        self._links: dict[sympy.Symbol, sympy.Expr] = {}  # a chain link's name -> its inner function
         self._free: dict[int, tuple[sympy.Basic, frozenset[sympy.Basic]]] = {}
 
     def free_symbols(self, expr: sympy.Basic) -> frozenset[sympy.Basic]:
@@ -201,6 +202,14 @@ class _Engine:
         return memo[id(expr)][1]
 
     # -- Context protocol used by rules --------------------------------------
+    def real(self, name: sympy.Symbol) -> bool:
+        """Whether ``name`` is real wherever the expression is: the user's variables are;
+        a chain link's name is when its inner function, in the variables, provably is."""
+        value: sympy.Expr = name
+        while value.free_symbols & self._links.keys():
+            value = value.xreplace(self._links)
+        return value is name or value.is_extended_real is True
+
     def depends(self, expr: sympy.Expr, wrt: sympy.Symbol) -> bool:
         free = self.free_symbols(expr)
         if wrt in free:
@@ -229,6 +238,8 @@ class _Engine:
             return None
         inner_most = node
         link_names = [self._names.take() for _ in links][::-1]  # innermost link gets the first name
+        for j in range(len(links)):
+            self._links[link_names[j]] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)

@@ -47,6 +47,8 @@ class Context(Protocol):
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
 
+    def real(self, name: sympy.Symbol) -> bool: ...
+
 
 Matcher = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
 Combine = Callable[[Step, Values, Where], "sympy.Expr | None"]
@@ -375,6 +377,16 @@ def table_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None
     if entry is None or entry.derivative is None or len(expr.args) != 1 or expr.args[0] != wrt:
         return None
     where = "" if wrt.name == "u" else f", here with u = {wrt}"
+    if entry.general is not None and not ctx.real(wrt):
+        # The textbook form (|u|) holds for real u only, and this u may leave the reals.
+        return _step(
+            Rule(entry.family),
+            expr,
+            wrt,
+            entry.general(wrt),
+            f"{entry.general_statement}{where} (the form with |u| holds only for real u, "
+            f"and {wrt} is not real everywhere).",
+        )
     return _step(Rule(entry.family), expr, wrt, entry.derivative(wrt), f"{entry.statement}{where}.")
 
 
