@@ -75,12 +75,13 @@ class Budget:
         object.__setattr__(self, "seconds", float(seconds))
 
 
-_BUDGET: contextvars.ContextVar[Budget] = contextvars.ContextVar("chainrule_budget", default=Budget())
+_DEFAULT = Budget()
+_BUDGET: contextvars.ContextVar[Budget | None] = contextvars.ContextVar("chainrule_budget", default=None)
 
 
 def current_budget() -> Budget:
     """The budget of calls made here (the innermost :func:`budget` block's, else the default)."""
-    return _BUDGET.get()
+    return _BUDGET.get() or _DEFAULT
 
 
 @contextlib.contextmanager
@@ -93,9 +94,9 @@ def budget(**changes: Any) -> Iterator[Budget]:
     unknown = set(changes) - {f.name for f in dataclasses.fields(Budget)}
     if unknown:
         raise UsageError(f"unknown budget setting {sorted(unknown)[0]!r}; the settings are: seconds")
-    token = _BUDGET.set(dataclasses.replace(_BUDGET.get(), **changes))
+    token = _BUDGET.set(dataclasses.replace(current_budget(), **changes))
     try:
-        yield _BUDGET.get()
+        yield current_budget()
     finally:
         _BUDGET.reset(token)
 
@@ -234,7 +235,7 @@ def run_deep(
         if isinstance(run.error, _Stop) or (run.stopped and not isinstance(run.error, ChainruleError)):
             raise BudgetError(seconds) from None
         raise _public(run.error) from run.error
-    return run.result  # type: ignore[no-any-return]
+    return run.result
 
 
 def _start(

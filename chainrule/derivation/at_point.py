@@ -5,9 +5,8 @@ Computed once from a derivation and a point; the views print it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import math
+from dataclasses import dataclass
 
 import sympy
 from sympy.core.function import AppliedUndef

@@ -238,8 +238,8 @@ class _Engine:
             return None
         inner_most = node
         link_names = [self._names.take() for _ in links][::-1]  # innermost link gets the first name
-        for j in range(len(links)):
-            self._links[link_names[j]] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
+        for j, name in enumerate(link_names):
+            self._links[name] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)

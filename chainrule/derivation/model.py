@@ -157,8 +157,8 @@ class Step:
                 wrt=function(step.wrt),
                 result=function(step.result),
                 substeps=tuple(done[id(sub)] for sub in step.substeps),
-                bindings=tuple((function(n), function(v)) for n, v in step.bindings),  # type: ignore[misc]
-                held=tuple(function(h) for h in step.held),  # type: ignore[misc]
+                bindings=tuple((function(n), function(v)) for n, v in step.bindings),
+                held=tuple(function(h) for h in step.held),
             )
         return done[id(self)]
 
@@ -232,7 +232,7 @@ class Derivation(Displayable):
         """This derivation with every expression and symbol ``e`` replaced by ``function(e)``."""
 
         def each(items: tuple[Binding, ...]) -> tuple[Binding, ...]:
-            return tuple((function(n), function(v)) for n, v in items)  # type: ignore[misc]
+            return tuple((function(n), function(v)) for n, v in items)
 
         return dataclasses.replace(
             self,

@@ -493,7 +493,9 @@ def fallback_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
     except (ArgumentIndexError, NotImplementedError, TypeError, ValueError):
         result = None
     if result is None or result.has(sympy.Derivative) and not expr.has(sympy.Derivative, AppliedUndef):
-        raise UnsupportedError(f"chainrule cannot differentiate {plain(expr)}: SymPy knows no derivative of it")
+        raise UnsupportedError(
+            f"chainrule cannot differentiate {plain(expr)}: SymPy knows no derivative of it"
+        )
     return _step(
         Rule.KNOWN,
         expr,

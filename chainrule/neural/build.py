@@ -19,7 +19,6 @@ import numpy as np
 import sympy
 
 from chainrule.errors import LimitError
-from chainrule.recursion import run_deep
 from chainrule.neural import notation as nt
 from chainrule.neural.activations import ACTIVATIONS
 from chainrule.neural.inputs import (
@@ -41,6 +40,7 @@ from chainrule.neural.model import (
     Quantity,
     StepKind,
 )
+from chainrule.recursion import run_deep
 
 __all__ = ["network"]
 

@@ -97,7 +97,7 @@ class Boundary:
                 f"{name} names {len(found)} different symbols here; pass the SymPy Symbol itself as {{wrt}}",
                 parameters=("wrt",),
             )
-        return self.to_internal(found[0]) if found else None  # type: ignore[return-value]
+        return self.to_internal(found[0]) if found else None
 
     def to_internal(self, expr: sympy.Basic) -> sympy.Basic:
         """``expr`` in chainrule's real symbols and functions."""
@@ -207,7 +207,9 @@ def _safe_function_name(name: str) -> bool:
     return isinstance(read, AppliedUndef) and read.func.__name__ == name
 
 
-def _rebuild(expr: sympy.Basic, symbols: dict[sympy.Basic, sympy.Basic], functions: dict[Any, Any]) -> sympy.Basic:
+def _rebuild(
+    expr: sympy.Basic, symbols: dict[sympy.Basic, sympy.Basic], functions: dict[Any, Any]
+) -> sympy.Basic:
     """``expr`` with ``symbols`` and the classes of undefined functions replaced, bottom-up,
     without recursion (``xreplace`` cannot replace a function's class)."""
     done: dict[int, sympy.Basic] = {}

@@ -46,7 +46,7 @@ def read_expr(value: object, *, parameter: str = "expr", boundary: Boundary | No
     if isinstance(value, str):
         return parse(value)
     if isinstance(value, sympy.Expr):
-        return boundary.to_internal(value) if boundary is not None else value  # type: ignore[return-value]
+        return boundary.to_internal(value) if boundary is not None else value
     raise UsageError(
         f"{{{parameter}}} must be a string or a SymPy expression, not {type(value).__name__}",
         parameters=(parameter,),
@@ -61,7 +61,7 @@ def read_symbol(value: object, *, parameter: str = "wrt", boundary: Boundary | N
     """
     if isinstance(value, sympy.Symbol):
         if boundary is not None:
-            return boundary.to_internal(value)  # type: ignore[return-value]
+            return boundary.to_internal(value)
         return sympy.Symbol(value.name, real=True)
     if isinstance(value, str):
         symbol = parse_symbol(value)

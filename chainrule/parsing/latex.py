@@ -181,7 +181,8 @@ class _LatexReader:
             self.deliver([Token(NAME, word, i)])
             return k
         if name in _FUNCTIONS or name in _GREEK:
-            self.deliver([Token(NAME, {"lg": "log10"}.get(name, name), i)])
+            # \lambda is SymPy's lamda (Python reserves the word); it prints as λ all the same
+            self.deliver([Token(NAME, {"lg": "log10", "lambda": "lamda"}.get(name, name), i)])
             return j
         if name in _UNSUPPORTED:
             raise self.error(f"\\{name} is not supported", i,

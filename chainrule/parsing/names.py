@@ -30,9 +30,18 @@ def function(name: str) -> Entry | None:
 
 
 def canonical(name: str) -> str | None:
-    """The canonical name of a known function, or ``None``."""
+    """The canonical name of a known function, or ``None`` (also for one read only when called)."""
     entry = vocabulary.lookup(name)
-    return entry.name if entry is not None else None
+    return entry.name if entry is not None and not entry.called else None
+
+
+def called(name: str) -> str | None:
+    """The canonical name of a function read only when called (``gamma(x)``), or ``None``.
+
+    Such a name is otherwise a variable, as any other name: ``gamma*x``.
+    """
+    entry = vocabulary.lookup(name)
+    return entry.name if entry is not None and entry.called else None
 
 
 def inverse(name: str) -> str | None:

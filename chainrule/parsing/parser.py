@@ -29,6 +29,7 @@ from chainrule.parsing.latex import tokenize_latex
 from chainrule.parsing.lexer import END, NAME, NUM, OP, SUP, Token, check_name, tokenize
 from chainrule.parsing.names import (
     CONSTANTS,
+    called,
     canonical,
     function,
     glued_call,
@@ -418,6 +419,9 @@ class _Parser:
         self.ops[-1].argc += 1
 
     def finish_call(self, op: _Op, args: list[Node]) -> None:
+        known = called(op.value) if op.kind == "undef" else None
+        if known is not None:  # gamma(x), Derivative(f(x), x): a function read only when called
+            op = _Op("call", known, op.col, argc=op.argc)
         if op.kind == "undef":
             if _printer_reserved(op.value):
                 raise self.error(
@@ -503,6 +507,11 @@ def _run(parser: _Parser, max_result_digits: int) -> sympy.Expr:
     except (ValueError, TypeError, ArithmeticError) as err:
         # SymPy refuses some well-formed inputs, e.g. max(asin(2), 1): not comparable.
         raise ParseError(f"SymPy cannot build this expression: {err}", text=parser.text) from None
+    if not isinstance(expr, sympy.Expr):
+        raise ParseError(
+            f"{expr} is a condition, not an expression", text=parser.text,
+            hint="conditions such as Lt(x, 0) belong inside Piecewise(e1, c1, e2)",
+        )
     return expr
 
 
