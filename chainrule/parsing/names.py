@@ -56,6 +56,20 @@ def log_base(name: str) -> str | None:
     return match.group(1) if match else None
 
 
+def bad_log_base(base: sympy.Expr) -> str | None:
+    """Why a number cannot be a logarithm's base (it must be positive and not 1), or ``None``.
+
+    SymPy would make ``log(x, 0)`` silently 0 (``log(x)/zoo``) and ``log(x, -2)`` complex.
+    """
+    if not base.is_number:
+        return None
+    if base.is_positive is False or base.is_extended_real is False:
+        return f"a logarithm's base must be a positive number, not {base}"
+    if base == 1:
+        return "a logarithm's base cannot be 1 (log(1) = 0 would divide by zero)"
+    return None
+
+
 def glued_call(name: str) -> tuple[str, str] | None:
     """Split names like ``sinx`` or ``ln2x`` into a function and its argument.
 

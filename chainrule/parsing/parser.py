@@ -25,10 +25,11 @@ import sympy
 
 from chainrule.errors import LimitError, ParseError
 from chainrule.parsing.build import Builder, Node, check_result
-from chainrule.parsing.latex import tokenize_latex
+from chainrule.parsing.latex import math_delimited, tokenize_latex
 from chainrule.parsing.lexer import END, NAME, NUM, OP, SUP, Token, check_name, tokenize
 from chainrule.parsing.names import (
     CONSTANTS,
+    bad_log_base,
     called,
     canonical,
     function,
@@ -441,6 +442,9 @@ class _Parser:
         if not fewest <= len(args) <= most:
             counts = f"{fewest}" if fewest == most else f"{fewest} to {most}"
             raise self.error(f"{op.value} takes {counts} argument(s), not {len(args)}", op.col)
+        why = bad_log_base(args[1][0]) if op.value == "log" and len(args) == 2 else None
+        if why is not None:
+            raise self.error(why, op.col, hint="as in log(x, 2), log_10 x or ln x")
         result = self.build.call(op.value, args)
         if op.power is not None:
             result = self.build.power(result, self.build.number(str(op.power)))
@@ -487,11 +491,13 @@ def parse(
         raise LimitError(
             f"the input is {len(text)} characters long; the limit is {max_length} (max_length)"
         )
+    delimited = math_delimited(text) if latex is not False else None  # $x^2$, \(x^2\): LaTeX
     if latex is None:
-        latex = any(c in text for c in "\\{}")
+        latex = delimited is not None or any(c in text for c in "\\{}")
+    source = delimited if delimited is not None else text
     max_exponent = min(max_result_digits, 300)
-    tokens = (tokenize_latex(text, max_digits=max_digits, max_exponent=max_exponent) if latex
-              else tokenize(text, max_digits=max_digits, max_exponent=max_exponent))
+    tokens = (tokenize_latex(source, max_digits=max_digits, max_exponent=max_exponent) if latex
+              else tokenize(source, max_digits=max_digits, max_exponent=max_exponent))
     if len(tokens) == 1:
         raise ParseError("the input is empty", text=text, column=0)
     parser = _Parser(text, tokens, max_depth=max_depth, max_result_digits=max_result_digits)
