@@ -101,6 +101,17 @@ def budget(**changes: Any) -> Iterator[Budget]:
         _BUDGET.reset(token)
 
 
+def use_budget(**changes: Any) -> Budget:
+    """Make the default budget, with ``changes``, the budget of this context from now on.
+
+    For a program that sets it once, such as the command line (``--budget``);
+    a library caller uses the :func:`budget` block instead.
+    """
+    chosen = dataclasses.replace(_DEFAULT, **{k: v for k, v in changes.items() if v is not None})
+    _BUDGET.set(chosen)
+    return chosen
+
+
 class BudgetError(LimitError):
     """A call ran past its time budget. ``abandoned``: its worker did not stop and still runs."""
 
@@ -329,4 +340,5 @@ __all__ = [
     "current_budget",
     "deep_recursion",
     "run_deep",
+    "use_budget",
 ]

@@ -404,7 +404,7 @@ def plot(
 
     The file is written whole or not at all. Returns its path.
     """
-    from chainrule.files import write_atomically
+    from chainrule.files import write_file
 
     path = Path(output)
     suffix = path.suffix.lower()
@@ -414,5 +414,5 @@ def plot(
         )
     require_matplotlib()
     data = plot_data(expr, wrt, start=start, stop=stop, at=at)
-    write_atomically(render_plot(data, suffix[1:]), path)
+    write_file(render_plot(data, suffix[1:]), path)
     return path

@@ -53,7 +53,7 @@ class Formula:
         self.equation = equation
         self.prefix = prefix
         self.style = style
-        self._cache: tuple[list[str], int] | None = None
+        self._cache: dict[bool, tuple[list[str], int]] = {}
         self._line: str | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -61,7 +61,7 @@ class Formula:
             # Far too wide for 2-D: do not spend time laying it out.
             yield Text(self.prefix + self._oneline(), style=self.style, overflow="fold")
             return
-        rows, baseline = self._pretty()
+        rows, baseline = self._pretty(ascii_only=options.ascii_only)
         width = max(len(r) for r in rows) + len(self.prefix)
         if width <= options.max_width and len(rows) <= MAX_PRETTY_HEIGHT:
             pad = " " * len(self.prefix)
@@ -74,16 +74,17 @@ class Formula:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         if len(self._oneline()) > 3 * options.max_width:
             return Measurement(options.max_width, options.max_width)
-        rows, _ = self._pretty()
+        rows, _ = self._pretty(ascii_only=options.ascii_only)
         width = max(len(r) for r in rows) + len(self.prefix)
         if width > options.max_width or len(rows) > MAX_PRETTY_HEIGHT:
             width = min(len(self._oneline()) + len(self.prefix), options.max_width)
         return Measurement(min(width, options.max_width), min(width, options.max_width))
 
-    def _pretty(self) -> tuple[list[str], int]:
-        if self._cache is None:
-            self._cache = run_deep(_pretty_rows, self.equation)
-        return self._cache
+    def _pretty(self, *, ascii_only: bool = False) -> tuple[list[str], int]:
+        """The 2-D form; ASCII art on a terminal whose encoding has no box characters."""
+        if ascii_only not in self._cache:
+            self._cache[ascii_only] = run_deep(_pretty_rows, self.equation, not ascii_only)
+        return self._cache[ascii_only]
 
     def _oneline(self) -> str:
         if self._line is None:
@@ -91,10 +92,10 @@ class Formula:
         return self._line
 
 
-def _pretty_rows(equation: sympy.Basic) -> tuple[list[str], int]:
+def _pretty_rows(equation: sympy.Basic, unicode: bool = True) -> tuple[list[str], int]:
     """The equation in SymPy's 2D form: its rows and its baseline."""
-    form = PrettyMathPrinter().print(equation)
-    return PrettyMathPrinter().to_str(form).split("\n"), form.baseline
+    form = PrettyMathPrinter(unicode=unicode).print(equation)
+    return PrettyMathPrinter(unicode=unicode).to_str(form).split("\n"), form.baseline
 
 
 class RichRenderer(StepRenderer[Any]):
