@@ -227,7 +227,9 @@ def log_bases(tokens: list[Token], text: str) -> list[Token]:
                 raise ParseError("'(' is never closed; the input ends", text=text, column=tokens[start].col,
                                  hint="unbalanced parentheses: add ')'")
             argument = tokens[start + 1:end]
-        elif tokens[start].kind in (NAME, NUM) and not _is(tokens[start + 1], "("):
+        elif tokens[start].kind in (NAME, NUM) and not (
+            tokens[start + 1].kind in (NAME, NUM) or _is(tokens[start + 1], "(")
+        ):  # one name or number alone: log_(b) x, not log_(b) 2y
             end, argument = start, [tokens[start]]
         else:
             raise ParseError("log_(b) needs its argument in parentheses", text=text,
