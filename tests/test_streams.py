@@ -139,3 +139,15 @@ def test_a_directory_or_a_binary_file_is_not_a_worksheet(tmp_path: Path) -> None
     for name, fragment in (("bin", "not a text file"), (".", "is a directory")):
         result = CliRunner().invoke(app, ["worksheet", str(tmp_path / name)])
         assert result.exit_code == 2 and fragment in result.output
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> None:
+    deep = "sin(" * 200 + "x" + ")" * 200  # about 300 kB of text: more than a pipe holds
+    p = subprocess.Popen([sys.executable, "-m", "chainrule", "derive", deep, "-f", "text"], cwd=tmp_path,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert p.stdout is not None and p.stderr is not None
+    assert p.stdout.read(100)
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(HANG_TIMEOUT) == 1, "the output was cut: not a success"
+    assert err == b""

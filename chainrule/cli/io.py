@@ -31,6 +31,7 @@ from typing import Any
 import typer
 
 from chainrule.errors import ChainruleError, LimitError, ParseError, UsageError
+from chainrule.files import write_all
 from chainrule.views.registry import formats, suffixes
 
 #: The most bytes a worksheet (file or standard input) may have.
@@ -118,6 +119,8 @@ def handle_errors() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, typer.exceptions.TyperException):
         raise  # typer's own control flow and usage errors
+    except ReaderGone:
+        raise typer.Exit(1) from None  # as a shell pipeline expects: no message
     except ChainruleError as err:
         line = message(err)
         if getattr(err, "abandoned", False):  # a worker that would not stop: end the process now
@@ -142,11 +145,19 @@ def write_output(data: str | bytes, path: Path | None) -> None:
         if stream is None:
             raise ChainruleError("cannot write to standard output: it is closed")
         try:
-            if isinstance(data, bytes):
-                stream.buffer.write(data)
-            else:
-                stream.write(data)
-            stream.flush()
+            fd = _descriptor(stream)
+            if fd is None:  # a stream of Python's own (tests, an embedding host)
+                if isinstance(data, bytes):
+                    stream.buffer.write(data)
+                else:
+                    stream.write(data)
+                stream.flush()
+            else:  # every byte, or an error: a buffered write may stop short silently
+                stream.flush()
+                encoded = data if isinstance(data, bytes) else data.encode(
+                    stream.encoding or "utf-8", errors="backslashreplace"
+                )
+                write_all(fd, encoded)
         except OSError as err:
             raise stdout_failed(err) from None
         return
@@ -155,10 +166,25 @@ def write_output(data: str | bytes, path: Path | None) -> None:
     write_file(data.encode("utf-8") if isinstance(data, str) else data, path)
 
 
+def _descriptor(stream: Any) -> int | None:
+    """The file descriptor under ``stream``, when it has one."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if isinstance(fd, int) and fd >= 0 else None
+
+
+class ReaderGone(ChainruleError):
+    """Standard output's reader has gone (``chainrule ... | head -1``): exit 1, quietly."""
+
+
 def stdout_failed(err: OSError) -> ChainruleError:
     """The error for a failed write to stdout; stdout is then sent to the null device, so that
     Python's own flush at exit cannot print a second, raw error."""
     discard_stdout()
+    if isinstance(err, BrokenPipeError):
+        return ReaderGone("standard output was closed by its reader")
     return ChainruleError(f"cannot write to standard output: {err.strerror or err}")
 
 

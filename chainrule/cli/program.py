@@ -122,6 +122,9 @@ def _flushed(code: int) -> int:
         return code
     try:
         sys.stdout.flush()
+    except BrokenPipeError:  # the reader has gone (| head): quietly
+        discard_stdout()
+        return code or 1
     except (OSError, ValueError) as err:
         error_line(f"error: cannot write to standard output: {getattr(err, 'strerror', None) or err}")
         discard_stdout()
