@@ -62,7 +62,7 @@ class Budget:
             rendering); past it the call stops with a ``LimitError``.
     """
 
-    seconds: float = 30.0
+    seconds: float = 60.0
 
     def __post_init__(self) -> None:
         seconds = self.seconds
@@ -149,14 +149,17 @@ def _acquire(limit: int) -> None:
             sys.setrecursionlimit(limit)
         _our_limit = sys.getrecursionlimit()
         _users += 1
+        _local.held = getattr(_local, "held", 0) + 1
 
 
-def _release() -> None:
-    """One user fewer; the last puts back the host's limit, unless the host changed it since."""
+def _release(count: int = 1) -> None:
+    """``count`` users fewer; the last puts back the host's limit, unless the host changed it."""
     global _users
     with _limit_lock:
-        _users -= 1
-        if _users == 0 and sys.getrecursionlimit() == _our_limit and _our_limit != _saved_limit:
+        count = min(count, getattr(_local, "held", 0))
+        _users -= count
+        _local.held = getattr(_local, "held", 0) - count
+        if count and _users == 0 and sys.getrecursionlimit() == _our_limit and _our_limit != _saved_limit:
             with contextlib.suppress(RecursionError, ValueError):
                 sys.setrecursionlimit(_saved_limit)
 
@@ -304,7 +307,7 @@ def _work(
         except _Stop as err:  # it arrived in the bookkeeping above
             run.error = err
     finally:
-        _release()
+        _release(getattr(_local, "held", 0))  # its own, and any a stop cut short inside
 
 
 def _stop(run: _Run, thread: threading.Thread) -> None:

@@ -52,7 +52,7 @@ def root(
             metavar="SECONDS",
             help=(
                 "Time each part of a command may take (deriving, checking, printing; each line of "
-                "a worksheet); past it the command stops with a clear error. [default: 30]"
+                "a worksheet); past it the command stops with a clear error. [default: 60]"
             ),
             show_default=False,
         ),
