@@ -15,6 +15,9 @@
   show it and ``text`` otherwise; the choices come from the views' registry.
 - ``error_line(text)`` writes one line on stderr, and nothing if stderr is closed.
 - ``shown(text)`` escapes control and invisible characters in user text echoed back.
+- ``verified(result, verify)``: every result a command prints is checked step by
+  step first (``--no-verify``, ``NoVerify``, skips it); a false step is a bug in
+  chainrule, and the error says so.
 """
 
 from __future__ import annotations
@@ -26,11 +29,11 @@ import sys
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from chainrule.errors import ChainruleError, LimitError, ParseError, UsageError
+from chainrule.errors import ChainruleError, LimitError, ParseError, UsageError, VerificationError
 from chainrule.files import write_all
 from chainrule.views.registry import formats, suffixes
 
@@ -75,6 +78,25 @@ def error_line(text: str) -> None:
     with contextlib.suppress(OSError, ValueError):
         stream.write(text + "\n")
         stream.flush()
+
+
+#: The ``--no-verify`` option every command that prints derivations or graphs has.
+NoVerify = Annotated[
+    bool,
+    typer.Option("--no-verify", help="Skip checking every step numerically before printing (faster)."),
+]
+
+
+def verified(result: Any, verify: bool) -> Any:
+    """``result.verify()`` unless ``verify`` is false; a false step is reported as the bug it is."""
+    if verify:
+        try:
+            result.verify()
+        except VerificationError as err:
+            raise VerificationError(
+                f"chainrule made a false step, which is a bug (please report it with this command): {err}"
+            ) from None
+    return result
 
 
 def fail(message: str, code: int) -> typer.Exit:

@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     a traceback (characters it cannot show are written as ``\\u03b8``).
     """
     from typer import Abort
-    from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.29 bundles click
+    from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.28 bundles click
 
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError, OSError):

@@ -20,7 +20,7 @@ from sympy.core.function import AppliedUndef
 from chainrule.derivation import rules
 from chainrule.derivation.bindings import hyperbolic_nest
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.parsing.inputs import Boundary, read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
@@ -50,7 +50,7 @@ def derive(
         wrt: the variable; inferred when the expression has exactly one.
         order: how many times to differentiate.
         names: names for intermediate variables, used before ``u, v, w``.
-        simplify: simplify the final answer (boundedly); the raw answer is kept.
+        simplify: write the answer in textbook form (``simplify.final_form``); the raw answer is kept.
         where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``,
             for the multivariable chain rule.
 
@@ -100,7 +100,7 @@ def _derive(
     raw = root.result
     final, simplification = raw, None
     if simplify and not hyperbolic_nest(raw):  # tanh(0.5*tanh(...)): minutes in powsimp
-        final = bounded_simplify(raw)
+        final = final_form(raw, variable)
         if final != raw:
             simplification = Step(
                 rule=Rule.SIMPLIFY,
@@ -291,7 +291,7 @@ class _Engine:
         for _ in range(order):
             section = self.derive(current, wrt)
             sections.append(section)
-            current = _canonical(bounded_simplify(section.result))
+            current = _canonical(final_form(section.result, wrt))
         return Step(
             rule=Rule.HIGHER_ORDER,
             expr=expr,

@@ -24,15 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import sympy
-from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
-from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
-from sympy.printing.str import StrPrinter
 
 from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.model import Derivation, Rule, Step
-from chainrule.printing import display_form
+from chainrule.printing import WrittenLatexPrinter, WrittenPrettyPrinter, WrittenStrPrinter, display_form
 
 # ---------------------------------------------------------------------------
 # Equation nodes: what is shown, independent of how it is printed.
@@ -279,7 +276,7 @@ class LatexMathPrinter(_TextPrinterBase):
     mul = r" \cdot "
 
     def __init__(self) -> None:
-        self.sympy_printer = LatexPrinter()
+        self.sympy_printer = WrittenLatexPrinter()
 
     def _print_Diff(self, node: Diff) -> str:
         d = r"\partial" if node.partial else "d"
@@ -300,7 +297,7 @@ class PlainMathPrinter(_TextPrinterBase):
     """One line of ASCII: ``d/dx sin(x**2) = 2*x*cos(x**2)``."""
 
     def __init__(self) -> None:
-        self.sympy_printer = StrPrinter()
+        self.sympy_printer = WrittenStrPrinter()
 
     def _print_Diff(self, node: Diff) -> str:
         d, space = ("partial", " ") if node.partial else ("d", "")
@@ -319,7 +316,7 @@ class PlainMathPrinter(_TextPrinterBase):
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-class _UnicodeStrPrinter(StrPrinter):
+class _UnicodeStrPrinter(WrittenStrPrinter):
     """``str()`` with integer powers as superscripts and ``·`` for products."""
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
@@ -362,7 +359,7 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
     mul = "⋅"
 
     def __init__(self, *, unicode: bool = True) -> None:
-        self.sympy_printer = PrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+        self.sympy_printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": False})
         self.unicode = unicode
         if not unicode:  # ASCII art for terminals that cannot show more
             self.mul = "*"
