@@ -36,6 +36,7 @@ import dataclasses
 import math
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -60,9 +61,13 @@ class Budget:
     Args:
         seconds: wall-clock time for the whole call (a derivation, a check, a
             rendering); past it the call stops with a ``LimitError``.
+        deadline: a ``time.monotonic()`` instant by which every call must end,
+            whatever its ``seconds`` (the command line gives a whole command one
+            budget this way); ``None``: each call has ``seconds`` of its own.
     """
 
     seconds: float = 60.0
+    deadline: float | None = None
 
     def __post_init__(self) -> None:
         seconds = self.seconds
@@ -73,6 +78,12 @@ class Budget:
                 f"{{budget}} must be a positive number of seconds, not {seconds!r}", parameters=("budget",)
             )
         object.__setattr__(self, "seconds", float(seconds))
+
+    def timeout(self) -> float:
+        """How long the next call may take."""
+        if self.deadline is None:
+            return self.seconds
+        return max(0.0, min(self.seconds, self.deadline - time.monotonic()))
 
 
 _DEFAULT = Budget()
@@ -93,7 +104,7 @@ def budget(**changes: Any) -> Iterator[Budget]:
     """
     unknown = set(changes) - {f.name for f in dataclasses.fields(Budget)}
     if unknown:
-        raise UsageError(f"unknown budget setting {sorted(unknown)[0]!r}; the settings are: seconds")
+        raise UsageError(f"unknown budget setting {sorted(unknown)[0]!r}; the settings are seconds, deadline")
     token = _BUDGET.set(dataclasses.replace(current_budget(), **changes))
     try:
         yield current_budget()
@@ -101,13 +112,16 @@ def budget(**changes: Any) -> Iterator[Budget]:
         _BUDGET.reset(token)
 
 
-def use_budget(**changes: Any) -> Budget:
-    """Make the default budget, with ``changes``, the budget of this context from now on.
+def use_budget(*, seconds: float | None = None, whole: bool = False) -> Budget:
+    """Make the default budget (``seconds`` if given) the budget of this context from now on;
+    ``whole``: one budget for every call from now on together, by a deadline.
 
     For a program that sets it once, such as the command line (``--budget``);
     a library caller uses the :func:`budget` block instead.
     """
-    chosen = dataclasses.replace(_DEFAULT, **{k: v for k, v in changes.items() if v is not None})
+    chosen = _DEFAULT if seconds is None else Budget(seconds=seconds)
+    if whole:
+        chosen = dataclasses.replace(chosen, deadline=time.monotonic() + chosen.seconds)
     _BUDGET.set(chosen)
     return chosen
 
@@ -222,9 +236,13 @@ def run_deep(
     if getattr(_local, "inside", False) and not own_budget:
         with deep_recursion(limit):
             return function(*args, **kwargs)
-    seconds = current_budget().seconds
+    allowed = current_budget()
+    if own_budget:  # its own seconds, whatever is left of an outer deadline
+        allowed = dataclasses.replace(allowed, deadline=time.monotonic() + allowed.seconds)
+    seconds, timeout = allowed.seconds, allowed.timeout()
     run = _Run()
     context = contextvars.copy_context()
+    context.run(_BUDGET.set, allowed)
     thread = _start(run, function, args, kwargs, context, limit)
     if thread is None:  # no thread could be started: run here, with the stack there is
         try:
@@ -236,7 +254,7 @@ def run_deep(
         finally:
             _local.inside = False
     try:
-        thread.join(seconds)
+        thread.join(timeout)
         if thread.is_alive():
             _stop(run, thread)
             thread.join(GRACE_SECONDS)

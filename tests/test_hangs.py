@@ -84,7 +84,7 @@ def test_short_inputs_finish_in_seconds_or_stop_inside_the_budget(name: str, tmp
         assert r.returncode == 0, r.stderr[-300:]
     elif r.returncode != 0:
         line = one_clean_error_line(r.stderr)
-        assert "budget of 8 s (--budget)" in line and "too large" in line, line
+        assert "budget of 8 s (--budget)" in line or "too large to show" in line, line
         assert r.returncode == 2, "a limit is bad input: exit 2"
 
 

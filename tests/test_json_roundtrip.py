@@ -14,6 +14,7 @@ import chainrule
 from chainrule import ChainruleError
 from chainrule.derivation.model import Rule
 from chainrule.printing import machine
+from chainrule.written import evaluated
 
 JSON_INPUTS = [
     r"\lambda x^2", "gamma*x^2", "S*x^2", "N*x^2", "Q*x^2", "I*x^2", "beta*x",
@@ -34,10 +35,11 @@ def _expression_strings(data: dict[str, Any]) -> list[str]:
 
 
 def _same(back: sympy.Basic, original: sympy.Basic) -> bool:
-    """Equal once symbols are matched by name (a hand-built example's may not be real)."""
+    """The same expression in SymPy's own form (``parse`` keeps sums and products as the string
+    writes them), once symbols are matched by name (a hand-built example's may not be real)."""
     by_name = {s.name: s for s in original.free_symbols if isinstance(s, sympy.Symbol)}
-    back = back.xreplace({s: by_name.get(s.name, s) for s in back.free_symbols})
-    return sympy.srepr(back) == sympy.srepr(original)
+    back = evaluated(back).xreplace({s: by_name.get(s.name, s) for s in back.free_symbols})
+    return sympy.srepr(back) == sympy.srepr(evaluated(original))
 
 
 @pytest.mark.parametrize("text", JSON_INPUTS)

@@ -172,3 +172,32 @@ def test_a_worksheet_line_has_a_budget_of_its_own() -> None:
         finally:
             engine.derive = original
     assert failed.error is not None and "budget" in failed.error.message and failed.error.exit_code == 2
+
+
+def test_a_deadline_is_shared_by_every_call_inside_it() -> None:
+    def slow() -> None:
+        for _ in range(500):
+            time.sleep(0.01)
+
+    start = time.monotonic()
+    with budget(seconds=30, deadline=time.monotonic() + 0.3), pytest.raises(BudgetError):
+        run_deep(slow)
+    assert time.monotonic() - start < 3
+    with budget(seconds=2, deadline=time.monotonic() - 1):  # past: a worksheet line still gets its own
+        assert run_deep(lambda: "done", own_budget=True) == "done"
+
+
+def test_a_result_too_large_to_show_is_refused_at_once() -> None:
+    from render_examples import deep_chain
+
+    from chainrule.views import MAX_SHOWN
+
+    d = run_deep(deep_chain, 800)  # SymPy builds it recursively: deep work
+    start = time.monotonic()
+    for fmt in ("text", "json", "rich"):
+        with pytest.raises(LimitError, match="too large to show") as info:
+            chainrule.render(d, fmt)
+        assert f"{MAX_SHOWN:,}" in str(info.value)
+    with pytest.raises(LimitError, match="too large to show"):
+        d.to_dict()
+    assert time.monotonic() - start < 5

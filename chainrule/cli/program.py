@@ -40,6 +40,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True),
@@ -51,8 +52,8 @@ def root(
             envvar="CHAINRULE_BUDGET",
             metavar="SECONDS",
             help=(
-                "Time each part of a command may take (deriving, checking, printing; each line of "
-                "a worksheet); past it the command stops with a clear error. [default: 60]"
+                "Time the whole command may take (a worksheet: each line); past it the command "
+                "stops with a clear error. [default: 60]"
             ),
             show_default=False,
         ),
@@ -64,8 +65,8 @@ def root(
     """
     from chainrule.recursion import use_budget
 
-    with handle_errors():
-        use_budget(seconds=budget)
+    with handle_errors():  # a worksheet gives each line the budget; any other command has it once
+        use_budget(seconds=budget, whole=ctx.invoked_subcommand != "worksheet")
 
 
 app.command(epilog=derive.EXAMPLES)(derive.derive)

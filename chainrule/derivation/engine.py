@@ -99,7 +99,7 @@ def _derive(
     root = engine.derive_order(expression, variable, order)
     raw = root.result
     final, simplification = raw, None
-    if simplify and not hyperbolic_nest(raw):  # tanh(0.5*tanh(...)): minutes in powsimp
+    if simplify and not hyperbolic_nest(raw):  # tanh(0.5*tanh(...)): minutes in the final form
         final = final_form(raw, variable)
         if final != raw:
             simplification = Step(
@@ -291,7 +291,7 @@ class _Engine:
         for _ in range(order):
             section = self.derive(current, wrt)
             sections.append(section)
-            current = _canonical(final_form(section.result, wrt))
+            current = final_form(section.result, wrt)
         return Step(
             rule=Rule.HIGHER_ORDER,
             expr=expr,
@@ -401,30 +401,6 @@ def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
         f"Chain rule through {len(bindings) + 1} links with {defs}: differentiate each link "
         f"by its own variable, from the outside in (d/d{outer_name} first), and multiply."
     )
-
-
-#: A rational function is put in factored form between orders up to this many operations.
-RATIONAL_MAX_OPS = 2_000
-
-
-def _canonical(expr: sympy.Expr) -> sympy.Expr:
-    """A rational function of at most two variables in lowest terms, factored.
-
-    Without it each order of ``atan(x)`` or ``1/(1 + x^2)`` is about three
-    times the size of the one before (150,000 operations at order 14, and
-    minutes); in lowest terms the sizes grow slowly.
-    """
-    symbols = expr.free_symbols
-    if (
-        expr.is_Atom
-        or len(symbols) > 2
-        or expr.has(sympy.Float)
-        or sympy.count_ops(expr) > RATIONAL_MAX_OPS
-        or not expr.is_rational_function(*symbols)
-    ):
-        return expr
-    canonical = sympy.factor(sympy.cancel(expr))
-    return canonical if sympy.count_ops(canonical) <= sympy.count_ops(expr) else expr
 
 
 def _all_expr(node: sympy.Basic) -> bool:
