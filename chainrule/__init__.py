@@ -18,6 +18,7 @@ from typing import Any
 
 from chainrule.errors import (
     ChainruleError,
+    InternalError,
     LimitError,
     ParseError,
     UnsupportedError,
@@ -36,6 +37,8 @@ _LAZY = {
     "backprop": "chainrule.graph:backprop",
     "jacobian": "chainrule.derivation.jacobian:jacobian",
     "network": "chainrule.neural:network",
+    "budget": "chainrule.recursion:budget",
+    "Budget": "chainrule.recursion:Budget",
     "render": "chainrule.views:render",
     "plot": "chainrule.views.plot:plot",
     "Derivation": "chainrule.derivation.model:Derivation",
@@ -50,6 +53,7 @@ _LAZY = {
 
 __all__ = [
     "ChainruleError",
+    "InternalError",
     "LimitError",
     "ParseError",
     "UnsupportedError",

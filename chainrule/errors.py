@@ -80,6 +80,20 @@ class UnsupportedError(ChainruleError):
     exit_code = 1
 
 
+class InternalError(ChainruleError):
+    """Something failed that chainrule does not expect: a bug, named in one sentence.
+
+    Every public function raises only ``ChainruleError``; an exception of any
+    other kind from SymPy or from chainrule's own code arrives as this one,
+    with the original as its ``__cause__``.
+    """
+
+    exit_code = 1
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"internal error: {detail} (a bug in chainrule; please report it)")
+
+
 class VerificationError(ChainruleError):
     """A step's result is not the derivative of its expression. Always a bug."""
 

@@ -1,5 +1,6 @@
 """Print expressions for people: SymPy's printers, with derivatives of
-undefined functions written the way a textbook writes them.
+undefined functions written the way a textbook writes them; and for
+programs: :func:`machine`, the text ``chainrule.parse`` reads back exactly.
 
 SymPy writes ``g'(h(x))`` as ``Derivative(g(h(x)), h(x))`` or, when the
 argument is not a plain name, as ``Subs(Derivative(g(_xi), _xi), _xi, sin(x))``.
@@ -319,3 +320,66 @@ def pretty(expr: sympy.Basic, *, unicode: bool = True, wrap_line: bool = False) 
     """SymPy's 2-D pretty form (Unicode by default), primes for undefined functions."""
     printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": wrap_line})
     return str(printer.doprint(display_form(expr)))
+
+
+class MachinePrinter(WrittenStrPrinter):
+    """``sstr`` in the forms ``chainrule.parse`` reads: what JSON output writes (sums and
+    products as written print in their order, so they read back as written).
+
+    ``Derivative(f(x), x, 2)`` (no ``(x, 2)`` tuple), one variable per
+    ``Subs``, ``Piecewise(e1, Lt(x, 0), e2)`` with its pairs flattened and the
+    last piece's ``True`` left out, relations and logic as functions
+    (``Lt``, ``And``), and ``sqrt(-1)`` for the imaginary unit.
+    """
+
+    def _print_Derivative(self, expr: sympy.Derivative) -> str:
+        parts = [self._print(expr.expr)]
+        for variable, count in expr.variable_count:
+            parts.append(self._print(variable))
+            if count != 1:
+                parts.append(self._print(count))
+        return f"Derivative({', '.join(parts)})"
+
+    def _print_Subs(self, expr: sympy.Subs) -> str:
+        text = self._print(expr.expr)
+        for variable, point in zip(expr.variables, expr.point):
+            text = f"Subs({text}, {self._print(variable)}, {self._print(point)})"
+        return text
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        parts: list[str] = []
+        for piece, condition in expr.args:
+            parts.append(self._print(piece))
+            if condition is not sympy.true:
+                parts.append(self._print(condition))
+        return f"Piecewise({', '.join(parts)})"
+
+    def _print_Relational(self, expr: sympy.Basic) -> str:
+        names = {"<": "Lt", "<=": "Le", ">": "Gt", ">=": "Ge", "==": "Eq", "!=": "Ne"}
+        return f"{names[expr.rel_op]}({self._print(expr.lhs)}, {self._print(expr.rhs)})"
+
+    def _print_And(self, expr: sympy.Basic) -> str:
+        return f"And({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Or(self, expr: sympy.Basic) -> str:
+        return f"Or({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Not(self, expr: sympy.Basic) -> str:
+        return f"Not({self._print(expr.args[0])})"
+
+    def _print_ImaginaryUnit(self, expr: sympy.Basic) -> str:
+        return "sqrt(-1)"
+
+
+def machine(expr: sympy.Basic) -> str:
+    """``expr`` as text that ``chainrule.parse`` reads back as the same expression.
+
+    >>> import sympy
+    >>> x = sympy.Symbol("x", real=True)
+    >>> f = sympy.Function("f", real=True)
+    >>> machine(sympy.Derivative(f(x), x, 2))
+    'Derivative(f(x), x, 2)'
+    >>> machine(sympy.Piecewise((x**2, x < 0), (sympy.sin(x), True)))
+    'Piecewise(x**2, Lt(x, 0), sin(x))'
+    """
+    return MachinePrinter({"order": None}).doprint(expr)

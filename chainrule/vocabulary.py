@@ -29,6 +29,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.core.function import AppliedUndef
 
 from chainrule.functions import relu, sigmoid
 
@@ -63,6 +64,9 @@ class Entry:
             derivative table has it.
         derivative: ``d/du f(u)`` as a function of the bare argument ``u``.
         statement: the table line a step quotes: ``d/du sin(u) = cos(u)``.
+        general: the derivative for any ``u``, real or not, when ``derivative`` is the
+            textbook form that holds for real ``u`` only (``|u|`` in it); a step whose
+            ``u`` may leave the reals uses this one (``general_statement``).
         parity: ``odd`` or ``even`` (``f(-u) = ∓f(u)``), used when building deep trees.
         real_on_reals: real whenever its arguments are real.
         positive_on_reals: positive whenever its arguments are real.
@@ -75,6 +79,10 @@ class Entry:
         numpy: its NumPy counterpart, given the ``numpy`` module (imported lazily).
         mathml: the name MathML shows, when it is not ``name``.
         parsed: whether the parser offers it (``floor`` is known to plots only).
+        called: the parser reads the name as this function only when it is called,
+            ``gamma(x)``, and the name is not a variable elsewhere in the input
+            (``gamma*x`` is a variable): the forms derivatives and JSON output
+            write (``Derivative``, ``polygamma``, ``Piecewise``, ``Lt``...).
     """
 
     name: str
@@ -86,6 +94,8 @@ class Entry:
     family: str | None = None
     derivative: Callable[[sympy.Expr], sympy.Expr] | None = None
     statement: str | None = None
+    general: Callable[[sympy.Expr], sympy.Expr] | None = None
+    general_statement: str | None = None
     parity: str | None = None
     real_on_reals: bool = False
     positive_on_reals: bool = False
@@ -95,6 +105,7 @@ class Entry:
     numpy: Callable[[Any], Callable[..., Any]] | None = None
     mathml: str | None = None
     parsed: bool = True
+    called: bool = False
 
     @property
     def prefix(self) -> bool:
@@ -166,6 +177,67 @@ def _np_heaviside(np: Any) -> Callable[..., Any]:
 
 
 # -- builders for notations of other functions ----------------------------------
+
+
+def _derivative(expr: sympy.Expr, variable: sympy.Expr, count: sympy.Expr = sympy.S.One) -> sympy.Expr:
+    """``Derivative(f, x, n)``: as derivatives of undefined functions are written."""
+    if not isinstance(variable, (sympy.Symbol, AppliedUndef)):
+        raise ValueError("Derivative(f, x, n) differentiates by a variable x (or a function g(x))")
+    if not (count.is_Integer and 1 <= count <= 20):
+        raise ValueError("Derivative(f, x, n) takes a whole number n from 1 to 20")
+    return sympy.Derivative(expr, variable, int(count))
+
+
+def _subs(expr: sympy.Expr, variable: sympy.Expr, point: sympy.Expr) -> sympy.Expr:
+    """``Subs(e, u, v)``: ``e`` with ``u`` replaced by ``v``, kept unevaluated (``f'(x**2)``)."""
+    if not isinstance(variable, sympy.Symbol):
+        raise ValueError("Subs(e, u, v) replaces a variable u")
+    return sympy.Subs(expr, variable, point)
+
+
+def _piecewise(*args: sympy.Basic) -> sympy.Expr:
+    """``Piecewise(e1, c1, e2, c2, ..., e_n)``: ``e_i`` where ``c_i``; a last ``e_n`` otherwise."""
+    pairs = [(args[i], args[i + 1]) for i in range(0, len(args) - 1, 2)]
+    if len(args) % 2:
+        pairs.append((args[-1], sympy.true))
+    for piece, condition in pairs:
+        if not isinstance(piece, sympy.Expr) or not isinstance(condition, sympy.logic.boolalg.Boolean) or (
+            isinstance(condition, sympy.Symbol)
+        ):
+            raise ValueError("Piecewise(e1, c1, e2, ...) alternates pieces and conditions such as Lt(x, 0)")
+    return sympy.Piecewise(*pairs)
+
+
+def _logic(function: Callable[..., Any]) -> Callable[..., Any]:
+    """``And``, ``Or``, ``Not`` of conditions only (never of variables)."""
+
+    def build(*args: sympy.Basic) -> Any:
+        for arg in args:
+            if isinstance(arg, sympy.Expr) or not isinstance(arg, sympy.logic.boolalg.Boolean):
+                raise ValueError(f"{function.__name__} combines conditions such as Lt(x, 0)")
+        return function(*args)
+
+    return build
+
+
+def _polygamma(order: sympy.Expr, arg: sympy.Expr) -> sympy.Expr:
+    if order.is_number and not (order.is_Integer and 0 <= order <= 50):
+        raise ValueError("polygamma(k, x) takes a whole number k from 0 to 50")
+    if arg.is_Number and abs(arg) > 10**4:  # exact values there take a sum of that many terms
+        return sympy.polygamma(order, arg, evaluate=False)
+    return sympy.polygamma(order, arg)
+
+
+def _gamma(arg: sympy.Expr) -> sympy.Expr:
+    if arg.is_Number and abs(arg) > 170:  # exact values there have hundreds of digits and more
+        return sympy.gamma(arg, evaluate=False)
+    return sympy.gamma(arg)
+
+
+def _dirac(arg: sympy.Expr, order: sympy.Expr = sympy.S.Zero) -> sympy.Expr:
+    if not (order.is_Integer and 0 <= order <= 20):
+        raise ValueError("DiracDelta(x, k) takes a whole number k from 0 to 20")
+    return sympy.DiracDelta(arg, order) if order else sympy.DiracDelta(arg)
 
 
 def _log_builder(arg: sympy.Expr, base: sympy.Expr | None = None, **kw: Any) -> sympy.Expr:
@@ -364,6 +436,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_trig",
         derivative=lambda u: 1 / (sympy.Abs(u) * sympy.sqrt(u**2 - 1)),
         statement="d/du asec(u) = 1/(|u| sqrt(u^2 - 1))",
+        general=lambda u: 1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        general_statement="d/du asec(u) = 1/(u^2 sqrt(1 - 1/u^2))",
         numpy=lambda np: lambda x: np.arccos(1 / x),
     ),
     Entry(
@@ -375,6 +449,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_trig",
         derivative=lambda u: -1 / (sympy.Abs(u) * sympy.sqrt(u**2 - 1)),
         statement="d/du acsc(u) = -1/(|u| sqrt(u^2 - 1))",
+        general=lambda u: -1 / (u**2 * sympy.sqrt(1 - 1 / u**2)),
+        general_statement="d/du acsc(u) = -1/(u^2 sqrt(1 - 1/u^2))",
         numpy=lambda np: lambda x: np.arcsin(1 / x),
     ),
     # Hyperbolic functions.
@@ -531,6 +607,8 @@ _ENTRIES: tuple[Entry, ...] = (
         family="inverse_hyperbolic",
         derivative=lambda u: -1 / (sympy.Abs(u) * sympy.sqrt(1 + u**2)),
         statement="d/du acsch(u) = -1/(|u| sqrt(1 + u^2))",
+        general=lambda u: -1 / (u**2 * sympy.sqrt(1 + 1 / u**2)),
+        general_statement="d/du acsch(u) = -1/(u^2 sqrt(1 + 1/u^2))",
     ),
     # Non-smooth functions and gates.
     Entry(
@@ -618,6 +696,22 @@ _ENTRIES: tuple[Entry, ...] = (
     Entry(name="factorial", build=sympy.factorial, cls=sympy.factorial),
     Entry(name="atan2", build=sympy.atan2, cls=sympy.atan2, arity=(2, 2), real_on_reals=True),
     Entry(name="binomial", build=sympy.binomial, cls=sympy.binomial, arity=(2, 2)),
+    # What derivatives of special functions contain; read only when called (gamma*x is a variable).
+    Entry(name="gamma", build=_gamma, cls=sympy.gamma, called=True),
+    Entry(name="polygamma", build=_polygamma, cls=sympy.polygamma, arity=(2, 2), called=True),
+    Entry(name="DiracDelta", build=_dirac, cls=sympy.DiracDelta, arity=(1, 2), called=True),
+    # The forms JSON output writes, so that chainrule.parse reads every expression string back.
+    Entry(name="Derivative", build=_derivative, cls=sympy.Derivative, arity=(2, 3), called=True),
+    Entry(name="Subs", build=_subs, cls=sympy.Subs, arity=(3, 3), called=True),
+    Entry(name="Piecewise", build=_piecewise, cls=sympy.Piecewise, arity=(1, 63), called=True),
+    *(
+        Entry(name=name, build=build, arity=(2, 2), called=True)
+        for name, build in (("Lt", sympy.Lt), ("Le", sympy.Le), ("Gt", sympy.Gt), ("Ge", sympy.Ge),
+                            ("Eq", sympy.Eq), ("Ne", sympy.Ne))
+    ),
+    Entry(name="And", build=_logic(sympy.And), arity=(2, 63), called=True),
+    Entry(name="Or", build=_logic(sympy.Or), arity=(2, 63), called=True),
+    Entry(name="Not", build=_logic(sympy.Not), called=True),
     Entry(name="floor", build=sympy.floor, cls=sympy.floor, numpy=lambda np: np.floor, parsed=False),
     Entry(name="ceiling", build=sympy.ceiling, cls=sympy.ceiling, numpy=lambda np: np.ceil, parsed=False),
 )

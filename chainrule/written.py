@@ -72,6 +72,7 @@ def evaluated(expr: sympy.Basic) -> sympy.Basic:
     if not expr.args:
         return expr
     done: dict[int, sympy.Basic] = {}
+    shape: dict[int, tuple[int, int]] = {}  # height, nested hyperbolic functions of non-atoms
     stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
     while stack:
         node, ready = stack.pop()
@@ -79,13 +80,32 @@ def evaluated(expr: sympy.Basic) -> sympy.Basic:
             continue
         if not node.args:
             done[id(node)] = node
+            shape[id(node)] = (0, 0)
             continue
         if not ready:
             stack.append((node, True))
             stack.extend((a, False) for a in node.args if id(a) not in done)
             continue
         args = [done[id(a)] for a in node.args]
+        height = 1 + max(shape[id(a)][0] for a in node.args)
+        layers = max(shape[id(a)][1] for a in node.args) + int(
+            isinstance(node, _HYPERBOLIC) and not node.args[0].is_Atom
+        )
+        shape[id(node)] = (height, layers)
         rebuild = is_written(node) or isinstance(node, (sympy.Pow, sympy.Add, sympy.Mul))
         changed = rebuild or any(a is not b for a, b in zip(args, node.args))
-        done[id(node)] = node.func(*args) if changed else node
+        if changed and isinstance(node, sympy.Function) and (height > DEEP or layers > RISKY):
+            # SymPy's evaluation of tanh(u) asks whether u is real, in time exponential in the
+            # nesting of such functions (tanh(0.5*tanh(...log(x)))): as the parser does, build it
+            # unevaluated there
+            done[id(node)] = node.func(*args, evaluate=False)
+        else:
+            done[id(node)] = node.func(*args) if changed else node
     return done[id(expr)]
+
+
+#: As in the parser (``parsing/build.py``): beyond this height, or this many nested hyperbolic
+#: functions of expressions, functions are rebuilt unevaluated.
+DEEP = 24
+RISKY = 3
+_HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)

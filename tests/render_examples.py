@@ -111,6 +111,10 @@ def example(rule: Rule) -> Derivation:
         Rule.QUOTIENT: (sympy.sin(x) / x, [leaf(Rule.TRIG, sympy.sin(x)), leaf(Rule.VARIABLE, x)]),
         Rule.GENERAL_POWER: (x**x, [leaf(Rule.PRODUCT, x * sympy.log(x))]),
         Rule.LOG_BASE: (sympy.log(x) / sympy.log(2), [leaf(Rule.LOG, sympy.log(x))]),
+        Rule.PIECEWISE: (
+            sympy.Piecewise((x**2, x < 0), (sympy.sin(x), True)),
+            [leaf(Rule.POWER, x**2), leaf(Rule.TRIG, sympy.sin(x))],
+        ),
     }
     if rule in compound:
         expr, subs = compound[rule]

@@ -169,8 +169,10 @@ def test_ambiguous_variable_lists_free_symbols() -> None:
     _assert_error(run("derive", "x*y"), 2, "x, y", "--wrt")
 
 
-def test_unknown_variable() -> None:
-    _assert_error(run("derive", "x**2", "--wrt", "q"), 2, "q")
+def test_a_variable_the_expression_lacks_gives_zero() -> None:
+    result = run("derive", "x**2", "--wrt", "q", "-f", "text")
+    assert result.exit_code == 0
+    assert "x² does not depend on q, so its derivative is 0." in result.stdout
 
 
 @pytest.mark.parametrize(

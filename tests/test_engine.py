@@ -249,8 +249,9 @@ def test_wrt_is_inferred_or_the_free_symbols_are_listed() -> None:
     assert derive(sin(y)).wrt == y
     with pytest.raises(VariableError, match=r"several variables \(x, y\)"):
         derive(x * y)
-    with pytest.raises(VariableError, match="does not appear"):
-        derive(sin(x), "z")
+    # a variable the expression does not contain: the derivative is 0 (issue #13)
+    d = derive(sin(x), "z")
+    assert d.result == 0 and d.root.rule.value == "constant"
 
 
 def test_bad_names_and_orders() -> None:

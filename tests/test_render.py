@@ -12,6 +12,7 @@ from render_examples import deep_chain, example, u, x
 import chainrule
 from chainrule.derivation.model import Rule
 from chainrule.errors import UsageError
+from chainrule.printing import machine
 from chainrule.recursion import deep_recursion as recursion_limit
 from chainrule.views import formats, render
 from chainrule.views.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
@@ -42,9 +43,8 @@ def test_every_rule_renders_in_every_format(rule: Rule, fmt: str) -> None:
     if fmt == "json":
         data = json.loads(out)
         entry = next(e for e in data["steps"] if e["rule"] == rule.value)
-        assert sympy.sympify(entry["result"]) - step.result.subs(
-            {s: sympy.Symbol(s.name) for s in step.result.free_symbols}
-        ) == 0 or entry["result"] == sympy.sstr(step.result)
+        back = chainrule.parse(entry["result"])  # JSON reads back with parse, never sympify
+        assert back == step.result or machine(back) == entry["result"] == machine(step.result)
         assert entry["latex"].startswith("\\frac{")
     elif fmt == "text":
         assert f"[{rule.value}]" in out
@@ -244,8 +244,8 @@ def test_deep_nest_renders_in_every_format(fmt: str, deep_300: chainrule.Derivat
 
 def test_recursion_limit_is_restored() -> None:
     before = sys.getrecursionlimit()
-    with recursion_limit(before + 5000):
-        assert sys.getrecursionlimit() == before + 5000
+    with recursion_limit(before + 500):  # outside a worker: raised as far as the stack holds
+        assert sys.getrecursionlimit() == before + 500
     assert sys.getrecursionlimit() == before
     with pytest.raises(ValueError), recursion_limit(before + 10):
         raise ValueError

@@ -8,6 +8,7 @@ each other. This module puts them together and is the console script.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import Annotated
@@ -16,6 +17,7 @@ import typer
 
 from chainrule import __version__
 from chainrule.cli import check, derive, graph, jacobian, network, plot, worksheet
+from chainrule.cli.io import discard_stdout, error_line, handle_errors, shown
 
 app = typer.Typer(
     name="chainrule",
@@ -38,15 +40,34 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option("--version", help="Show the version and exit.", callback=_version, is_eager=True),
     ] = False,
+    budget: Annotated[
+        float | None,
+        typer.Option(
+            "--budget",
+            envvar="CHAINRULE_BUDGET",
+            metavar="SECONDS",
+            help=(
+                "Time the whole command may take (a worksheet: each line); past it the command "
+                "stops with a clear error. [default: 60]"
+            ),
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Derivatives explained step by step.
 
     Example: chainrule derive "sin(x**2)"
     """
+    from chainrule.recursion import command_budget
+
+    with handle_errors():  # a worksheet gives each line the budget; any other command has it once
+        # Held until the command ends, then put back (a test's CliRunner calls leave no budget behind).
+        ctx.with_resource(command_budget(seconds=budget, whole=ctx.invoked_subcommand != "worksheet"))
 
 
 app.command(epilog=derive.EXAMPLES)(derive.derive)
@@ -59,10 +80,18 @@ app.command(epilog=network.EXAMPLES)(network.network)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console-script entry point: run the app; usage errors become one line, exit 2."""
+    """Console-script entry point: run the app; every failure is one line and an exit code.
+
+    Usage errors exit 2; a closed or full standard output, a closed stdin or
+    stderr, or an output encoding that cannot show a character never end in
+    a traceback (characters it cannot show are written as ``\\u03b8``).
+    """
     from typer import Abort
     from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.28 bundles click
 
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
         code = app(args=args, prog_name="chainrule", standalone_mode=False)
@@ -72,17 +101,37 @@ def main(argv: Sequence[str] | None = None) -> None:
         hint = f"see: chainrule {command} --help" if command in known else "see: chainrule --help"
         if isinstance(err, NoSuchOption):
             hint = 'an expression starting with - goes after --, as in chainrule check "cos(x)" -- "-sin(x)"'
-        sys.stderr.write(f"error: {err.format_message()} ({hint})\n")
-        sys.exit(err.exit_code)
+        error_line(shown(f"error: {err.format_message()} ({hint})"))
+        code = err.exit_code
     except Abort:
-        sys.stderr.write("error: aborted\n")
-        sys.exit(1)
-    except SystemExit:
-        raise
+        error_line("error: aborted")
+        code = 1
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
+    except OSError as err:  # click writing help or a message to a closed or full stdout
+        error_line(f"error: cannot write to standard output: {err.strerror or err}")
+        discard_stdout()
+        code = 1
     except Exception as err:  # noqa: BLE001 - never a traceback
-        sys.stderr.write(f"error: internal error: {type(err).__name__}: {err}\n")
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        error_line(shown(f"error: internal error: {type(err).__name__}: {err}"))
+        code = 1
+    sys.exit(_flushed(code if isinstance(code, int) else 0))
+
+
+def _flushed(code: int) -> int:
+    """Flush stdout now, so a full disk is one clean error rather than Python's at exit."""
+    if sys.stdout is None:
+        return code
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has gone (| head): quietly
+        discard_stdout()
+        return code or 1
+    except (OSError, ValueError) as err:
+        error_line(f"error: cannot write to standard output: {getattr(err, 'strerror', None) or err}")
+        discard_stdout()
+        return code or 1
+    return code
 
 
 if __name__ == "__main__":

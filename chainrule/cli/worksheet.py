@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import NoVerify, handle_errors, write_output
-from chainrule.errors import ChainruleError, UsageError
+from chainrule.cli.io import NoVerify, error_line, handle_errors, read_input, shown, write_output
 
 #: Show a progress bar (on a terminal) from this many exercises on.
 PROGRESS_FROM = 10
@@ -89,7 +87,7 @@ def run_worksheet(
     from chainrule.views.worksheet import build, compile_pdf, format_for
 
     kind = format_for(output, fmt)
-    text = _read_source(source)
+    text = read_input(source)
     with _progress_bar() as progress:
         sheet = build(text, format=kind, solutions=solutions, jobs=jobs, progress=progress, verify=verify)
     if output is not None and output.suffix.lower() == ".pdf":
@@ -97,23 +95,9 @@ def run_worksheet(
     else:
         write_output(sheet.document, output)
     if sheet.errors:
-        sys.stderr.write(error_lines(sheet.errors))
-        sys.stderr.flush()
+        for line in error_lines(sheet.errors).splitlines():
+            error_line(shown(line))
     return sheet.exit_code
-
-
-def _read_source(source: str) -> str:
-    if source == "-":
-        return sys.stdin.read()
-    path = Path(source)
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"no such file: {source}") from None
-    except UnicodeDecodeError:
-        raise UsageError(f"{source} is not a UTF-8 text file") from None
-    except OSError as err:
-        raise ChainruleError(f"cannot read {source}: {err.strerror or err}") from None
 
 
 @contextlib.contextmanager

@@ -56,15 +56,66 @@ def _subs_is_xreplace(expr: sympy.Basic) -> bool:
 
 
 def substitute(expr: sympy.Basic, pairs: Sequence[Binding]) -> sympy.Basic:
-    """``expr.subs(pairs)``: each name replaced by its value, one pair after the other."""
+    """``expr.subs(pairs)``: each name replaced by its value, one pair after the other.
+
+    A value too deep, or with too many nested hyperbolic functions, is put in
+    without SymPy's evaluation (see :func:`_risky`): rebuilding ``tanh(value)``
+    evaluated asks whether the value is real, and on such values that question
+    costs time exponential in their depth. The parser built them the same way.
+    """
     for old, new in pairs:
         if old not in expr.free_symbols:
             continue  # subs would return expr unchanged
         if _subs_is_xreplace(expr) and not callable(new):
-            expr = expr.xreplace({old: new})
+            if _risky(new):
+                with sympy.evaluate(False):
+                    expr = expr.xreplace({old: new})
+            else:
+                expr = expr.xreplace({old: new})
         else:
             expr = expr.subs(old, new)
     return expr
+
+
+#: A value nested deeper than this, or with more nested hyperbolic functions of a sum or a
+#: product than ``RISKY_LAYERS``, is substituted unevaluated (as the parser builds it).
+DEEP = 24
+RISKY_LAYERS = 3
+
+
+def _risky(value: sympy.Basic, *, deep: bool = True) -> bool:
+    """Whether evaluating functions of ``value`` may cost time exponential in its depth: more
+    than ``RISKY_LAYERS`` nested hyperbolic functions, or (``deep``) more than ``DEEP`` levels."""
+    if value.is_Atom:
+        return False
+    depth: dict[int, tuple[int, int]] = {}  # id -> (height, nested hyperbolic layers)
+    stack = [value]
+    while stack:
+        node = stack[-1]
+        if id(node) in depth:
+            stack.pop()
+            continue
+        pending = [a for a in node.args if id(a) not in depth]
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        below = [depth[id(a)] for a in node.args] or [(0, 0)]
+        height = 1 + max(h for h, _ in below)
+        layers = max(k for _, k in below) + int(isinstance(node, _HYPERBOLIC) and not node.args[0].is_Atom)
+        if (deep and height > DEEP) or layers > RISKY_LAYERS:
+            return True
+        depth[id(node)] = (height, layers)
+    return False
+
+
+_HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
+
+
+def hyperbolic_nest(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` nests more than ``RISKY_LAYERS`` hyperbolic functions of non-atoms:
+    SymPy's simplification rebuilds them evaluated, in time exponential in the nesting."""
+    return _risky(expr, deep=False)
 
 
 def full_values(bindings: Sequence[Binding]) -> dict[sympy.Symbol, sympy.Expr]:

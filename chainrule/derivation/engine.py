@@ -18,13 +18,14 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation import rules
+from chainrule.derivation.bindings import hyperbolic_nest
 from chainrule.derivation.dependencies import reachable
 from chainrule.derivation.model import Binding, Derivation, Equals, Rule, Sentence, Step, listing, say
 from chainrule.derivation.simplify import final_form
 from chainrule.errors import UnsupportedError, UsageError, VariableError
-from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
+from chainrule.parsing.inputs import Boundary, read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 
 DEFAULT_NAMES = ("u", "v", "w")
 MAX_ORDER = 20
@@ -59,8 +60,7 @@ def derive(
     >>> derive("g(h(i(x)))", names="y,z").root.bindings
     ((y, i(x)), (z, h(y)))
     """
-    with deep_recursion():
-        return _derive(expr, wrt, order=order, names=names, simplify=simplify, where=where)
+    return run_deep(_derive, expr, wrt, order=order, names=names, simplify=simplify, where=where)
 
 
 def _derive(
@@ -73,14 +73,15 @@ def _derive(
     where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
 ) -> Derivation:
     text = expr if isinstance(expr, str) else sympy.sstr(expr)
-    expression = read_expr(expr)
-    where_map = read_definitions(where)
+    boundary = Boundary.of(expr, wrt, where)
+    expression = read_expr(expr, boundary=boundary)
+    where_map = read_definitions(where, boundary=boundary)
     for name in where_map:
         if name in reachable(where_map)[name]:
             raise UsageError(
                 f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
             )
-    variable = _choose_wrt(expression, wrt, where_map)
+    variable = _choose_wrt(expression, wrt, where_map, boundary)
     if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
         raise UsageError(
             f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
@@ -99,7 +100,7 @@ def _derive(
     root = engine.derive_order(expression, variable, order)
     raw = root.result
     final, simplification = raw, None
-    if simplify:
+    if simplify and not hyperbolic_nest(raw):  # tanh(0.5*tanh(...)): minutes in the final form
         final = final_form(raw, variable)
         if final != raw:
             simplification = Step(
@@ -110,7 +111,7 @@ def _derive(
                 order=order,
                 text=say("Simplify the result."),
             )
-    return Derivation(
+    derivation = Derivation(
         input=text,
         expr=expression,
         wrt=variable,
@@ -121,6 +122,12 @@ def _derive(
         simplification=simplification,
         where=tuple(where_map.items()),
         names=preferred,
+    )
+    if boundary.identity:
+        return derivation
+    callers = derivation.mapped(boundary.to_caller)
+    return dataclasses.replace(
+        callers, internal=derivation, renamed=tuple(sorted(boundary.renamed.items()))
     )
 
 
@@ -163,6 +170,7 @@ class _Engine:
         self._where = where
         self._reach = reachable(where)
         self._held = False  # True while deriving a partial that holds the where-names fixed
+        self._links: dict[sympy.Symbol, sympy.Expr] = {}  # a chain link's name -> its inner function
         self._free: dict[int, tuple[sympy.Basic, frozenset[sympy.Basic]]] = {}
 
     def free_symbols(self, expr: sympy.Basic) -> frozenset[sympy.Basic]:
@@ -196,6 +204,14 @@ class _Engine:
         return memo[id(expr)][1]
 
     # -- Context protocol used by rules --------------------------------------
+    def real(self, name: sympy.Symbol) -> bool:
+        """Whether ``name`` is real wherever the expression is: the user's variables are;
+        a chain link's name is when its inner function, in the variables, provably is."""
+        value: sympy.Expr = name
+        while value.free_symbols & self._links.keys():
+            value = value.xreplace(self._links)
+        return value is name or value.is_extended_real is True
+
     def depends(self, expr: sympy.Expr, wrt: sympy.Symbol) -> bool:
         free = self.free_symbols(expr)
         if wrt in free:
@@ -224,6 +240,8 @@ class _Engine:
             return None
         inner_most = node
         link_names = [self._names.take() for _ in links][::-1]  # innermost link gets the first name
+        for j, name in enumerate(link_names):
+            self._links[name] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)
@@ -241,7 +259,7 @@ class _Engine:
         )
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None:
-        if not (expr.is_Function or isinstance(expr, (sympy.Max, sympy.Min))):
+        if not (expr.is_Function or isinstance(expr, (sympy.Max, sympy.Min))) or not _all_expr(expr):
             return None
         dependent = [i for i, a in enumerate(expr.args) if self.depends(a, wrt)]
         if len(dependent) < 2:
@@ -393,7 +411,7 @@ class _Engine:
             if not (inner.is_Function or isinstance(inner, sympy.Pow)) or self._split(inner, wrt) is None:
                 return None
             return inner, lambda u, c=const: c * u
-        if node.is_Function or isinstance(node, (sympy.Max, sympy.Min)):
+        if (node.is_Function or isinstance(node, (sympy.Max, sympy.Min))) and _all_expr(node):
             dependent = [i for i, a in enumerate(node.args) if self.depends(a, wrt)]
             if len(dependent) != 1 or node.args[dependent[0]] == wrt:
                 return None
@@ -442,6 +460,11 @@ def _chain_text(outer: sympy.Expr, bindings: Sequence[Binding]) -> Sentence:
     )
 
 
+def _all_expr(node: sympy.Basic) -> bool:
+    """Whether every argument is an expression (a Piecewise's are condition pairs)."""
+    return all(isinstance(a, sympy.Expr) for a in node.args)
+
+
 def _plain_free_symbols(cls: type) -> bool:
     """True when instances of ``cls`` take ``free_symbols`` as the union of their arguments'."""
     for klass in cls.__mro__:
@@ -459,9 +482,17 @@ def _function_names(*exprs: sympy.Expr) -> set[str]:
 
 
 def _choose_wrt(
-    expr: sympy.Expr, wrt: str | sympy.Symbol | None, where: Mapping[sympy.Symbol, sympy.Expr]
+    expr: sympy.Expr,
+    wrt: str | sympy.Symbol | None,
+    where: Mapping[sympy.Symbol, sympy.Expr],
+    boundary: Boundary,
 ) -> sympy.Symbol:
-    """The variable to differentiate by: the one given, or the only one there is."""
+    """The variable to differentiate by: the one given, or the only one there is.
+
+    A variable the expression does not contain is fine: the derivative is 0,
+    as for a partial derivative (the constant rule says why); an expression
+    with no variable at all is differentiated by ``x``.
+    """
     base = set(expr.free_symbols)
     for defined in where:
         if defined in base:
@@ -471,15 +502,9 @@ def _choose_wrt(
         if len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            raise VariableError(
-                f"{plain(expr)} has no variable; say which one with {{wrt}}", parameters=("wrt",)
-            )
+            return sympy.Symbol("x", real=True)
         listed = ", ".join(s.name for s in candidates)
         raise VariableError(
             f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}", parameters=("wrt",)
         )
-    symbol = read_symbol(wrt)
-    if base and symbol not in base:
-        listed = ", ".join(s.name for s in sorted(base, key=lambda s: s.name))
-        raise VariableError(f"{symbol} does not appear in {plain(expr)}; its variables are {listed}")
-    return symbol
+    return read_symbol(wrt, boundary=boundary)

@@ -39,6 +39,7 @@ from chainrule.display import Displayable
 from chainrule.errors import LimitError, ParseError, UsageError, VariableError, VerificationError
 from chainrule.parsing.inputs import read_definitions
 from chainrule.printing import plain
+from chainrule.recursion import run_deep
 
 if TYPE_CHECKING:
     from chainrule.steps import Derivation
@@ -201,6 +202,10 @@ def jacobian(
         UsageError: a variable or definition chainrule cannot use, named in the message.
         LimitError: more than ``MAX_SIZE`` components, variables or definitions.
     """
+    return run_deep(_jacobian, components, wrt, where)
+
+
+def _jacobian(components: Sequence[ExprLike] | ExprLike, wrt: object, where: WhereLike) -> Jacobian:
     if isinstance(components, sympy.Expr):
         components = [components]
     items = [components] if isinstance(components, str) else _as_list(components, "components")

@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sympy
-from sympy.core.function import AppliedUndef
+from sympy.core.function import AppliedUndef, ArgumentIndexError
 
 from chainrule import vocabulary
 from chainrule.derivation.model import Equals, Rule, Sentence, Step, listing, say
+from chainrule.errors import UnsupportedError
+from chainrule.printing import plain
 from chainrule.written import evaluated
 
 if TYPE_CHECKING:
@@ -90,6 +92,18 @@ def table_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None
     entry = vocabulary.by_class(type(expr))
     if entry is None or entry.derivative is None or len(expr.args) != 1 or expr.args[0] != wrt:
         return None
+    if entry.general is not None and not ctx.real(wrt):
+        # The textbook form (with |u|) holds for real u only, and this u may leave the reals.
+        result = entry.general(wrt)
+        text = say(
+            "From the table of derivatives, in the form for any argument (the form with an "
+            "absolute value holds only for real ones, and ",
+            wrt,
+            " is not real everywhere): ",
+            _eq(_d(expr, wrt), result),
+            ".",
+        )
+        return _step(Rule(entry.family), expr, wrt, result, text)
     result = entry.derivative(wrt)
     family = _FAMILIES.get(entry.family or "")
     if family is None:  # a function the table names no family for: quote its line
@@ -200,8 +214,13 @@ def known_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None
         return None
     try:
         result = expr.fdiff(index + 1)
-    except (sympy.ArgumentIndexError, NotImplementedError, TypeError, ValueError):
+    except (ArgumentIndexError, NotImplementedError, TypeError, ValueError):
         return None
+    if result.has(sympy.Derivative) and not expr.has(sympy.Derivative):
+        # fdiff left it unevaluated (sign); the class's own derivative may know it (2 DiracDelta(x))
+        result = sympy.diff(expr, wrt)
+        if result.has(sympy.Derivative):
+            return None
     return _step(
         Rule.KNOWN,
         expr,
@@ -212,8 +231,18 @@ def known_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None
 
 
 def fallback_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
-    """Anything else SymPy can differentiate (``Piecewise``, ...): SymPy's own derivative."""
-    result = sympy.diff(expr, wrt)
+    """Anything else SymPy can differentiate: SymPy's own derivative.
+
+    Where SymPy cannot either (``Heaviside(x, x)`` by its second argument,
+    ``zeta(x)``), it returns the derivative unevaluated, or raises: either is
+    an ``UnsupportedError``.
+    """
+    try:
+        result = sympy.diff(expr, wrt)
+    except (ArgumentIndexError, NotImplementedError, TypeError, ValueError):
+        result = None
+    if result is None or result.has(sympy.Derivative) and not expr.has(sympy.Derivative, AppliedUndef):
+        raise UnsupportedError(f"chainrule cannot differentiate {plain(expr)}: no derivative of it is known")
     return _step(
         Rule.KNOWN,
         expr,

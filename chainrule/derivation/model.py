@@ -16,6 +16,8 @@ How each rule arranges its substeps and bindings (renderers rely on this):
   ``expr.args`` as the engine split them.
 - ``constant_multiple``: one substep, the derivative of the non-constant part.
 - ``quotient``: two substeps, the numerator's derivative then the denominator's.
+- ``piecewise``: one substep per piece, in order; the result keeps each
+  piece's condition.
 - ``general_power``: one substep, the derivative of ``g*log(f)`` for ``f**g``.
 - ``log_base``: one substep, the derivative of the natural logarithm.
 - ``multivariable_chain``: ``bindings`` are the inner arguments; substeps are,
@@ -35,8 +37,9 @@ step or its ancestors hold fixed (``held``). ``verify()`` checks this.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -57,6 +60,7 @@ class Rule(str, enum.Enum):
     PRODUCT = "product"
     QUOTIENT = "quotient"
     CHAIN = "chain"
+    PIECEWISE = "piecewise"
     EXP = "exp"
     LOG = "log"
     EXPONENTIAL_BASE = "exponential_base"
@@ -187,6 +191,28 @@ class Step:
     def bindings_dict(self) -> dict[sympy.Symbol, sympy.Expr]:
         return dict(self.bindings)
 
+    def mapped(self, function: Callable[[sympy.Basic], sympy.Basic]) -> Step:
+        """This step and its substeps with every expression and symbol ``e`` replaced by
+        ``function(e)`` (built bottom-up, without recursion)."""
+        done: dict[int, Step] = {}
+        stack: list[tuple[Step, bool]] = [(self, False)]
+        while stack:
+            step, ready = stack.pop()
+            if not ready:
+                stack.append((step, True))
+                stack.extend((sub, False) for sub in step.substeps)
+                continue
+            done[id(step)] = dataclasses.replace(
+                step,
+                expr=function(step.expr),
+                wrt=function(step.wrt),
+                result=function(step.result),
+                substeps=tuple(done[id(sub)] for sub in step.substeps),
+                bindings=tuple((function(n), function(v)) for n, v in step.bindings),
+                held=tuple(function(h) for h in step.held),
+            )
+        return done[id(self)]
+
     def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
         """Yield ``(step, parent, depth)`` in reading order (pre-order), without recursion."""
         stack: list[tuple[Step, Step | None, int]] = [(self, None, 0)]
@@ -205,6 +231,11 @@ class Derivation(Displayable):
     produced; when they differ, ``simplification`` is a final ``simplify``
     step from one to the other. ``where`` holds the user's definitions of
     intermediate variables (multivariable chain rule).
+
+    Given SymPy objects, a derivation is in the caller's own symbols and
+    functions; ``internal`` is then the same derivation in chainrule's real
+    ones (what ``verify()`` checks and JSON prints), and ``renamed`` lists the
+    internal names that differ from the caller's (``("x_1", "x")``).
     """
 
     view_kind: ClassVar[str] = "derivation"
@@ -219,6 +250,8 @@ class Derivation(Displayable):
     simplification: Step | None = None
     where: tuple[Binding, ...] = ()
     names: tuple[str, ...] = field(default=())
+    internal: Derivation | None = field(default=None, repr=False, compare=False)
+    renamed: tuple[tuple[str, str], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def where_dict(self) -> dict[sympy.Symbol, sympy.Expr]:
@@ -241,9 +274,27 @@ class Derivation(Displayable):
     def verify(self) -> Derivation:
         """Check every step against SymPy; raise ``VerificationError`` naming a false one."""
         from chainrule.derivation.verify import verify_derivation
+        from chainrule.recursion import run_deep
 
-        verify_derivation(self)
+        run_deep(verify_derivation, self.internal or self)
         return self
+
+    def mapped(self, function: Callable[[sympy.Basic], sympy.Basic]) -> Derivation:
+        """This derivation with every expression and symbol ``e`` replaced by ``function(e)``."""
+
+        def each(items: tuple[Binding, ...]) -> tuple[Binding, ...]:
+            return tuple((function(n), function(v)) for n, v in items)
+
+        return dataclasses.replace(
+            self,
+            expr=function(self.expr),
+            wrt=function(self.wrt),
+            root=self.root.mapped(function),
+            raw_result=function(self.raw_result),
+            result=function(self.result),
+            simplification=None if self.simplification is None else self.simplification.mapped(function),
+            where=each(self.where),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -58,6 +58,8 @@ class Context(Protocol):
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
 
+    def real(self, name: sympy.Symbol) -> bool: ...
+
 
 Matcher = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
 Combine = Callable[[Step, Values, Where], "sympy.Expr | None"]
@@ -104,6 +106,11 @@ def _combine_quotient(step: Step, values: Values, where: Where) -> sympy.Expr:
     num, den = step.substeps[0].expr, step.substeps[1].expr
     dnum, dden = values
     return (dnum * den - num * dden) / den**2
+
+
+def _combine_piecewise(step: Step, values: Values, where: Where) -> sympy.Expr:
+    conditions = [condition for _, condition in step.expr.args]
+    return sympy.Piecewise(*zip(values, conditions))
 
 
 def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
@@ -337,6 +344,34 @@ def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Ste
     )
 
 
+def piecewise_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
+    """``d/dx {f_i(x) if c_i} = {f_i'(x) if c_i}``: each piece on its own, the conditions kept.
+
+    Inside each piece's interval the function is that piece, so its derivative
+    is the piece's; at a boundary point the derivative exists only where the
+    pieces' derivatives (and values) agree.
+    """
+    if not isinstance(expr, sympy.Piecewise):
+        return None
+    subs = tuple(ctx.derive(piece, wrt) for piece, _ in expr.args)
+    pieces: list[object] = []
+    for k, (piece, condition) in enumerate(expr.args):
+        pieces += ["; " if k else "", piece]
+        pieces += [" otherwise"] if condition is sympy.true else [" where ", condition]
+    return combined(
+        Rule.PIECEWISE,
+        expr,
+        wrt,
+        say(
+            f"Piecewise rule: differentiate each of the {len(subs)} pieces (",
+            *pieces,
+            ") on its own and keep its condition; at a boundary between pieces the derivative "
+            "exists only if both sides agree.",
+        ),
+        subs,
+    )
+
+
 
 def chain_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
     """``d/dx g(h(x)) = g'(h(x)) h'(x)``; Leibniz ``dy/dx = dy/du du/dx``, ``u = h(x)``.
@@ -418,6 +453,12 @@ SPECS: dict[Rule, RuleSpec] = {
             family="chain",
             example="f(x, x**2)",
         ),
+        RuleSpec(
+            rule=Rule.PIECEWISE,
+            combine=_combine_piecewise,
+            family="structure",
+            example="Piecewise((x**2, x < 0), (sin(x), True))",
+        ),
         RuleSpec(rule=Rule.HIGHER_ORDER, family="power", example="exp(2*x)"),
         RuleSpec(rule=Rule.SIMPLIFY, family="simplify", example="x*exp(x)"),
     )
@@ -434,6 +475,7 @@ MATCHERS: tuple[Matcher, ...] = (
     power_rule,
     exponential_base_rule,
     general_power_rule,
+    piecewise_rule,
     table_rule,
     log_abs_rule,
     undefined_function_rule,

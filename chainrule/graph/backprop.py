@@ -52,7 +52,7 @@ from chainrule.graph.build import Built, build, short
 from chainrule.graph.model import PRINTABLE_DEPTH, Edge, Graph, Input, Node
 from chainrule.graph.values import NoValue, Num, TooLarge, checked, to_sympy
 from chainrule.parsing.inputs import as_fraction, read_expr, read_point, read_symbol, read_value
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 
 __all__ = ["assemble", "backprop", "backward", "forward"]
 
@@ -98,9 +98,12 @@ def backprop(
     >>> backprop(x*x + x).gradients
     {'x': 2*x + 1}
     """
+    return run_deep(_backprop_bounded, expr, at, wrt)
+
+
+def _backprop_bounded(expr: object, at: object, wrt: object) -> Graph:
     try:
-        with deep_recursion():
-            return _backprop(expr, at, wrt)
+        return _backprop(expr, at, wrt)
     except RecursionError:
         raise LimitError("the expression is nested too deeply for a computational graph") from None
     except MemoryError:

@@ -185,8 +185,9 @@ class Graph(Displayable):
         """Check every local gradient and every product and sum of the backward pass (and, with
         values, the forward pass); raise ``VerificationError`` on a false one."""
         from chainrule.graph.verify import verify_graph
+        from chainrule.recursion import run_deep
 
-        verify_graph(self)
+        run_deep(verify_graph, self)
         return self
 
     def to_dot(self) -> str:

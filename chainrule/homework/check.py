@@ -35,6 +35,7 @@ from chainrule.display import Displayable
 from chainrule.homework.mistakes import Found, candidates
 from chainrule.parsing.inputs import read_expr
 from chainrule.printing import plain
+from chainrule.recursion import run_deep
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,12 +124,15 @@ def check(
         answer: the proposed derivative, likewise.
         wrt: the variable; inferred when ``expr`` has exactly one.
     """
-    from chainrule.derivation.engine import deep_recursion, derive
+    return run_deep(_check, expr, answer, wrt)
 
-    with deep_recursion():
-        derivation = derive(expr, wrt)
-        answer_expr = _same_symbols(read_expr(answer, parameter="answer"), derivation)
-        return _judge(derivation, answer_expr)
+
+def _check(expr: str | sympy.Expr, answer: str | sympy.Expr, wrt: str | sympy.Symbol | None) -> CheckResult:
+    from chainrule.derivation.engine import derive
+
+    derivation = derive(expr, wrt)
+    answer_expr = _same_symbols(read_expr(answer, parameter="answer"), derivation)
+    return _judge(derivation, answer_expr)
 
 
 def _judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from chainrule.derivation.model import Derivation
 from chainrule.errors import ChainruleError, UsageError
+from chainrule.recursion import run_deep
 
 FORMATS = ("latex", "markdown")
 OPTIONS = ("wrt", "order")
@@ -117,20 +118,23 @@ def _exercise(number: int, expr: str, options: list[str]) -> Exercise:
 
 
 def solve(exercise: Exercise, verify: bool = True) -> Solved:
-    """Derive and verify (unless ``verify`` is false) one exercise; a failure becomes ``Solved.error``."""
-    from chainrule.derivation.engine import derive
+    """Derive and verify (unless ``verify`` is false) one exercise; a failure becomes ``Solved.error``.
 
+    Each line runs with a time budget of its own: one line over it is reported, the others go on.
+    """
     try:
-        derivation = derive(exercise.text, exercise.wrt, order=exercise.order)
-        if verify:
-            derivation.verify()
+        derivation = run_deep(_derive_and_verify, exercise, verify, own_budget=True)
     except ChainruleError as err:
         error = LineError(line=exercise.line, message=str(err), exit_code=err.exit_code)
         return Solved(line=exercise.line, error=error)
-    except RecursionError:
-        message = "the expression is nested too deeply to handle"
-        return Solved(line=exercise.line, error=LineError(line=exercise.line, message=message, exit_code=1))
     return Solved(line=exercise.line, derivation=derivation)
+
+
+def _derive_and_verify(exercise: Exercise, verify: bool) -> Derivation:
+    from chainrule.derivation.engine import derive
+
+    derivation = derive(exercise.text, exercise.wrt, order=exercise.order)
+    return derivation.verify() if verify else derivation
 
 
 def solve_all(

@@ -40,6 +40,7 @@ from chainrule.neural.model import (
     Quantity,
     StepKind,
 )
+from chainrule.recursion import run_deep
 
 __all__ = ["network"]
 
@@ -85,6 +86,22 @@ def network(
     >>> net.gradients["W1"]
     ((1.0, 2.0), (1.0, 2.0))
     """
+    return run_deep(
+        _network, layers, activations, loss, seed, input, target, weights=weights, biases=biases
+    )
+
+
+def _network(
+    layers: Sequence[int] | str,
+    activations: Sequence[str] | str,
+    loss: str,
+    seed: int,
+    input: Sequence[float] | str | None,  # noqa: A002 - the issue's name
+    target: Sequence[float] | int | str | None,
+    *,
+    weights: Sequence[Any] | None,
+    biases: Sequence[Any] | None,
+) -> Network:
     sizes = read_sizes(layers)
     loss_function = read_loss(loss, sizes)
     names = read_activations(activations, len(sizes) - 1, loss_function)

@@ -26,6 +26,7 @@ from typing import Any
 import sympy
 
 from chainrule.errors import LimitError, UsageError
+from chainrule.parsing.boundary import Boundary
 from chainrule.parsing.parser import parse, parse_assignment, parse_symbol
 
 Binding = tuple[sympy.Symbol, sympy.Expr]
@@ -39,24 +40,33 @@ _RATIO = re.compile(r"([+-]?\d+)\s*/\s*(\d+)")
 _FLOAT = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
-def read_expr(value: object, *, parameter: str = "expr") -> sympy.Expr:
-    """An expression: text through the safe parser, SymPy expressions as they are."""
+def read_expr(value: object, *, parameter: str = "expr", boundary: Boundary | None = None) -> sympy.Expr:
+    """An expression: text through the safe parser, SymPy expressions in chainrule's own
+    symbols through ``boundary`` (as they are without one)."""
     if isinstance(value, str):
         return parse(value)
     if isinstance(value, sympy.Expr):
-        return value
+        return boundary.to_internal(value) if boundary is not None else value
     raise UsageError(
         f"{{{parameter}}} must be a string or a SymPy expression, not {type(value).__name__}",
         parameters=(parameter,),
     )
 
 
-def read_symbol(value: object, *, parameter: str = "wrt") -> sympy.Symbol:
-    """A variable: a name (``"x"``, ``" theta "``) or a SymPy symbol, as a real symbol."""
+def read_symbol(value: object, *, parameter: str = "wrt", boundary: Boundary | None = None) -> sympy.Symbol:
+    """A variable: a name (``"x"``, ``" theta "``) or a SymPy symbol, as a real symbol.
+
+    With a ``boundary``, a symbol is the internal one it pairs with, and a name
+    the caller's symbol of that name, if there is one.
+    """
     if isinstance(value, sympy.Symbol):
+        if boundary is not None:
+            return boundary.to_internal(value)
         return sympy.Symbol(value.name, real=True)
     if isinstance(value, str):
-        return parse_symbol(value)
+        symbol = parse_symbol(value)
+        found = boundary.symbol(symbol.name) if boundary is not None else None
+        return found if found is not None else symbol
     raise UsageError(
         f"{{{parameter}}} must be a variable name or a SymPy Symbol, not {value!r}", parameters=(parameter,)
     )
@@ -80,15 +90,18 @@ def read_names(names: Sequence[str] | str | None) -> tuple[str, ...]:
 
 
 def read_definitions(
-    definitions: Mapping[Any, Any] | Iterable[Any] | None, *, parameter: str = "where"
+    definitions: Mapping[Any, Any] | Iterable[Any] | None,
+    *,
+    parameter: str = "where",
+    boundary: Boundary | None = None,
 ) -> dict[sympy.Symbol, sympy.Expr]:
     """Definitions ``{name: expression}`` (or pairs, or ``NAME=EXPR`` strings), each name once."""
     result: dict[sympy.Symbol, sympy.Expr] = {}
     for name, value in _pairs(definitions, parameter):
-        symbol = read_symbol(name, parameter=parameter)
+        symbol = read_symbol(name, parameter=parameter, boundary=boundary)
         if symbol in result:
             raise UsageError(f"{symbol} is defined twice in {{{parameter}}}", parameters=(parameter,))
-        result[symbol] = read_expr(value, parameter=parameter)
+        result[symbol] = read_expr(value, parameter=parameter, boundary=boundary)
     return result
 
 
@@ -232,6 +245,7 @@ def _pairs(values: Mapping[Any, Any] | Iterable[Any] | None, parameter: str) -> 
 
 __all__ = [
     "MAX_VALUE_DIGITS",
+    "Boundary",
     "as_fraction",
     "read_definitions",
     "read_expr",

@@ -15,7 +15,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chainrule.errors import LimitError, ParseError
-from chainrule.parsing.lexer import _FORBIDDEN, _OPERATORS, _SYMBOL_NAMES, END, NAME, NUM, OP, Token
+from chainrule.parsing.lexer import (
+    _FORBIDDEN,
+    _OPERATORS,
+    _SYMBOL_NAMES,
+    END,
+    NAME,
+    NUM,
+    OP,
+    Token,
+    check_name,
+    log_bases,
+    normal_name,
+)
 
 _FUNCTIONS = {
     "sin", "cos", "tan", "sec", "csc", "cot", "arcsin", "arccos", "arctan", "arcsec", "arccsc",
@@ -137,6 +149,10 @@ class _LatexReader:
         if not top.tokens or top.tokens[-1].kind != NAME:
             raise self.error("a subscript needs a name before it", i)
         j = self.skip_spaces(i + 1)
+        if top.tokens[-1].value == "log" and self.text.startswith("{", j) and not _word(self.text, j):
+            # \log_{x+1} y: a base that is an expression, read as log_(x+1) y
+            top.tokens[-1] = Token(NAME, "log_", top.tokens[-1].col)
+            return j
         if j < len(self.text) and self.text[j] == "{":
             sub, end = self.braced_word(j, "a subscript")
         elif j < len(self.text) and self.text[j].isalnum():
@@ -178,10 +194,12 @@ class _LatexReader:
             return j
         if name in _NAMED:
             word, k = self.braced_word(j, f"\\{name}")
-            self.deliver([Token(NAME, word, i)])
+            check_name(word, i, self.text)  # \operatorname{__import__} is as refused as __import__
+            self.deliver([Token(NAME, normal_name(word, i, self.text), i)])
             return k
         if name in _FUNCTIONS or name in _GREEK:
-            self.deliver([Token(NAME, {"lg": "log10"}.get(name, name), i)])
+            # \lambda is SymPy's lamda (Python reserves the word); it prints as λ all the same
+            self.deliver([Token(NAME, {"lg": "log10", "lambda": "lamda"}.get(name, name), i)])
             return j
         if name in _UNSUPPORTED:
             raise self.error(f"\\{name} is not supported", i,
@@ -193,7 +211,7 @@ class _LatexReader:
         while i < n:
             ch = text[i]
             single = self.script or self.stack[-1].kind == "command"
-            if ch.isspace() or ch == "$" or ch == "~":
+            if ch.isspace() or ch == "$" or ch == "~" or (ch == "\ufeff" and i == 0):
                 i += 1
             elif ch.isascii() and ch.isdigit():
                 j = i + 1
@@ -260,6 +278,9 @@ class _LatexReader:
             )
         if top.kind == "command":
             raise self.error(f"\\{top.name} needs {top.need} argument(s)", top.col)
+        for tok in top.tokens:
+            if tok.kind == NAME:
+                check_name(tok.value, tok.col, text)
         return [*top.tokens, Token(END, "", n)]
 
 
@@ -270,4 +291,36 @@ def tokenize_latex(text: str, *, max_digits: int, max_exponent: int = 300) -> li
     ['(', '(', '(', '1', ')', ')', '/', '(', '(', 'x', ')', ')', ')', '']
     """
     del max_exponent  # LaTeX has no 1e5 notation; kept for a uniform signature
-    return _LatexReader(text, max_digits=max_digits).read()
+    return log_bases(_LatexReader(text, max_digits=max_digits).read(), text)
+
+
+#: Math delimiters around a whole input, as copied from a LaTeX or Markdown document.
+_DELIMITERS_AROUND = (("$$", "$$"), ("\\[", "\\]"), ("\\(", "\\)"), ("$", "$"))
+
+
+def math_delimited(text: str) -> str | None:
+    """``text`` with one pair of math delimiters around it blanked (``$x^2$``, ``$$...$$``,
+    ``\\(...\\)``, ``\\[...\\]``), so columns still point into what was typed; else ``None``.
+
+    >>> math_delimited("$x^2$")
+    ' x^2 '
+    """
+    stripped = text.strip()
+    for opening, closing in _DELIMITERS_AROUND:
+        if (
+            len(stripped) >= len(opening) + len(closing)
+            and stripped.startswith(opening)
+            and stripped.endswith(closing)
+        ):
+            start = text.index(opening)
+            end = text.rindex(closing)
+            inside, after = text[start + len(opening):end], text[end + len(closing):]
+            return f"{text[:start]}{' ' * len(opening)}{inside}{' ' * len(closing)}{after}"
+    return None
+
+
+def _word(text: str, i: int) -> bool:
+    """Whether ``{...}`` at ``i`` holds a single word of letters and digits."""
+    close = text.find("}", i)
+    word = text[i + 1:close].strip() if close > 0 else ""
+    return bool(word) and all(c.isalnum() or c == "_" for c in word)

@@ -9,6 +9,7 @@ column, so nothing resembling Python code ever reaches the parser.
 from __future__ import annotations
 
 import keyword
+import unicodedata
 from dataclasses import dataclass
 
 from chainrule.errors import LimitError, ParseError
@@ -60,6 +61,35 @@ class Token:
     col: int
 
 
+#: Letters of other scripts that look like Latin ones, and the Latin letter each imitates.
+CONFUSABLES = dict(zip(
+    "аеорсухіјѕԁһӏԛԝвкмнтАВЕКМНОРСТХУІЈЅοΟΑΒΕΗΙΚΜΝΡΤΧΥΖϲ",
+    "aeopcyxijsdhlqwBKMHTABEKMHOPCTXYIJSoOABEHIKMNPTXYZc",
+))
+
+
+def normal_name(name: str, col: int, text: str) -> str:
+    """A name as the parser keeps it: NFKC (``ｓｉｎ`` is ``sin``), and refused when it
+    has a letter of another script that looks like a Latin one (a Cyrillic ``і`` in ``sіn``).
+    """
+    name = unicodedata.normalize("NFKC", name)
+    for offset, ch in enumerate(name):
+        latin = CONFUSABLES.get(ch)
+        if latin is None:
+            continue
+        skeleton = "".join(CONFUSABLES.get(c, c) for c in name)
+        from chainrule.parsing.names import canonical  # the vocabulary, for the hint
+
+        known = canonical(skeleton) if skeleton.isascii() else None
+        hint = f"did you mean {known}?" if known else f"type {skeleton!r} with Latin letters"
+        raise ParseError(
+            f"{name!r} has U+{ord(ch):04X} {unicodedata.name(ch, '?')}, which looks like the Latin "
+            f"{latin!r}",
+            text=text, column=col + offset, hint=hint,
+        )
+    return name
+
+
 def check_name(name: str, col: int, text: str) -> None:
     """Reject names that are Python keywords or start with an underscore (dunders)."""
     if name.startswith("_"):
@@ -97,7 +127,7 @@ def _scan_number(text: str, i: int, *, max_digits: int, max_exponent: int) -> tu
         m = k
         while m < n and text[m].isascii() and text[m].isdigit():
             m += 1
-        if m > k and not (m < n and (text[m].isalpha() or text[m] == "_")):
+        if m > k:  # the exponent's digits end the number, whatever follows: 1e3x is 1000.0*x
             exponent_digits = text[k:m].lstrip("0")
             if len(exponent_digits) > 6 or int(exponent_digits or "0") > max_exponent:
                 raise LimitError(
@@ -117,7 +147,7 @@ def tokenize(text: str, *, max_digits: int, max_exponent: int) -> list[Token]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch.isspace():
+        if ch.isspace() or (ch == "\ufeff" and i == 0):  # a byte-order mark opening the text
             i += 1
         elif (ch.isascii() and ch.isdigit()) or (
             ch == "." and i + 1 < n and text[i + 1].isascii() and text[i + 1].isdigit()
@@ -136,7 +166,7 @@ def tokenize(text: str, *, max_digits: int, max_exponent: int) -> list[Token]:
                 or text[j] == "_"
             ):
                 j += 1
-            name = text[i:j]
+            name = normal_name(text[i:j], i, text)
             if j < n and text[j] in "'\"":
                 raise ParseError("strings are not allowed", text=text, column=j)
             check_name(name, i, text)
@@ -168,4 +198,58 @@ def tokenize(text: str, *, max_digits: int, max_exponent: int) -> list[Token]:
             shown = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
             raise ParseError(f"unexpected character {shown}", text=text, column=i)
     tokens.append(Token(END, "", n))
-    return tokens
+    return log_bases(tokens, text)
+
+
+def log_bases(tokens: list[Token], text: str) -> list[Token]:
+    """``log_(b)(x)`` (any base in parentheses) as ``log(x, (b))``; ``log_(b) x`` for one name.
+
+    ``log_2``, ``log_b`` are single names the parser knows; a base that is an
+    expression needs parentheses, and so does the argument after it, unless
+    it is one name or number.
+    """
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not (tok.kind == NAME and tok.value == "log_" and _is(tokens[i + 1], "(")):
+            out.append(tok)
+            i += 1
+            continue
+        base_end = _closing(tokens, i + 1)
+        if base_end is None:
+            raise ParseError("the base of log_( is never closed", text=text, column=tokens[i + 1].col,
+                             hint="write log_(b)(x), as in log_(x+1)(y)")
+        start = base_end + 1
+        if _is(tokens[start], "("):
+            end = _closing(tokens, start)
+            if end is None:
+                raise ParseError("'(' is never closed; the input ends", text=text, column=tokens[start].col,
+                                 hint="unbalanced parentheses: add ')'")
+            argument = tokens[start + 1:end]
+        elif tokens[start].kind in (NAME, NUM) and not (
+            tokens[start + 1].kind in (NAME, NUM) or _is(tokens[start + 1], "(")
+        ):  # one name or number alone: log_(b) x, not log_(b) 2y
+            end, argument = start, [tokens[start]]
+        else:
+            raise ParseError("log_(b) needs its argument in parentheses", text=text,
+                             column=tokens[start].col, hint="write log_(b)(x), as in log_(x+1)(y)")
+        col = tok.col
+        out += [Token(NAME, "log", col), Token(OP, "(", col), *argument, Token(OP, ",", col),
+                *tokens[i + 1:base_end + 1], Token(OP, ")", col)]
+        i = end + 1
+    return out
+
+
+def _is(tok: Token, op: str) -> bool:
+    return tok.kind == OP and tok.value == op
+
+
+def _closing(tokens: list[Token], k: int) -> int | None:
+    """The index of the ')' closing the '(' at ``k``."""
+    depth = 0
+    for m in range(k, len(tokens)):
+        depth += _is(tokens[m], "(") - _is(tokens[m], ")")
+        if depth == 0:
+            return m
+    return None

@@ -30,9 +30,18 @@ def function(name: str) -> Entry | None:
 
 
 def canonical(name: str) -> str | None:
-    """The canonical name of a known function, or ``None``."""
+    """The canonical name of a known function, or ``None`` (also for one read only when called)."""
     entry = vocabulary.lookup(name)
-    return entry.name if entry is not None else None
+    return entry.name if entry is not None and not entry.called else None
+
+
+def called(name: str) -> str | None:
+    """The canonical name of a function read only when called (``gamma(x)``), or ``None``.
+
+    Such a name is otherwise a variable, as any other name: ``gamma*x``.
+    """
+    entry = vocabulary.lookup(name)
+    return entry.name if entry is not None and entry.called else None
 
 
 def inverse(name: str) -> str | None:
@@ -45,6 +54,20 @@ def log_base(name: str) -> str | None:
     """The base in ``log_2``, ``log_10``, ``log_b`` (a logarithm to that base), or ``None``."""
     match = _LOG_BASE.match(name)
     return match.group(1) if match else None
+
+
+def bad_log_base(base: sympy.Expr) -> str | None:
+    """Why a number cannot be a logarithm's base (it must be positive and not 1), or ``None``.
+
+    SymPy would make ``log(x, 0)`` silently 0 (``log(x)/zoo``) and ``log(x, -2)`` complex.
+    """
+    if not base.is_number:
+        return None
+    if base.is_positive is False or base.is_extended_real is False:
+        return f"a logarithm's base must be a positive number, not {base}"
+    if base == 1:
+        return "a logarithm's base cannot be 1 (log(1) = 0 would divide by zero)"
+    return None
 
 
 def glued_call(name: str) -> tuple[str, str] | None:

@@ -25,10 +25,12 @@ import sympy
 
 from chainrule.errors import LimitError, ParseError
 from chainrule.parsing.build import Builder, Node, check_result
-from chainrule.parsing.latex import tokenize_latex
+from chainrule.parsing.latex import math_delimited, tokenize_latex
 from chainrule.parsing.lexer import END, NAME, NUM, OP, SUP, Token, check_name, tokenize
 from chainrule.parsing.names import (
     CONSTANTS,
+    bad_log_base,
+    called,
     canonical,
     function,
     glued_call,
@@ -36,7 +38,7 @@ from chainrule.parsing.names import (
     log_base,
     transposition_of,
 )
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 
 __all__ = ["parse", "parse_assignment", "parse_symbol"]
 
@@ -431,6 +433,9 @@ class _Parser:
         self.ops[-1].argc += 1
 
     def finish_call(self, op: _Op, args: list[Node]) -> None:
+        known = called(op.value) if op.kind == "undef" else None
+        if known is not None:  # gamma(x), Derivative(f(x), x): a function read only when called
+            op = _Op("call", known, op.col, argc=op.argc)
         if op.kind == "undef":
             if _printer_reserved(op.value):
                 raise self.error(
@@ -450,6 +455,9 @@ class _Parser:
         if not fewest <= len(args) <= most:
             counts = f"{fewest}" if fewest == most else f"{fewest} to {most}"
             raise self.error(f"{op.value} takes {counts} argument(s), not {len(args)}", op.col)
+        why = bad_log_base(args[1][0]) if op.value == "log" and len(args) == 2 else None
+        if why is not None:
+            raise self.error(why, op.col, hint="as in log(x, 2), log_10 x or ln x")
         result = self.build.call(op.value, args)
         if op.power is not None:
             result = self.build.power(result, self.build.number(str(op.power)))
@@ -496,23 +504,33 @@ def parse(
         raise LimitError(
             f"the input is {len(text)} characters long; the limit is {max_length} (max_length)"
         )
+    delimited = math_delimited(text) if latex is not False else None  # $x^2$, \(x^2\): LaTeX
     if latex is None:
-        latex = any(c in text for c in "\\{}")
+        latex = delimited is not None or any(c in text for c in "\\{}")
+    source = delimited if delimited is not None else text
     max_exponent = min(max_result_digits, 300)
-    tokens = (tokenize_latex(text, max_digits=max_digits, max_exponent=max_exponent) if latex
-              else tokenize(text, max_digits=max_digits, max_exponent=max_exponent))
+    tokens = (tokenize_latex(source, max_digits=max_digits, max_exponent=max_exponent) if latex
+              else tokenize(source, max_digits=max_digits, max_exponent=max_exponent))
     if len(tokens) == 1:
         raise ParseError("the input is empty", text=text, column=0)
     parser = _Parser(text, tokens, max_depth=max_depth, max_result_digits=max_result_digits)
+    return run_deep(_run, parser, max_result_digits, limit=20 * max_depth + 5_000)
+
+
+def _run(parser: _Parser, max_result_digits: int) -> sympy.Expr:
     try:
-        with deep_recursion(20 * max_depth + 5_000):
-            expr = parser.run()
-            check_result(expr, text=text, max_result_digits=max_result_digits)
+        expr = parser.run()
+        check_result(expr, text=parser.text, max_result_digits=max_result_digits)
     except RecursionError:
         raise LimitError("the expression is too deeply nested to build (max_depth)") from None
     except (ValueError, TypeError, ArithmeticError) as err:
         # SymPy refuses some well-formed inputs, e.g. max(asin(2), 1): not comparable.
-        raise ParseError(f"SymPy cannot build this expression: {err}", text=text) from None
+        raise ParseError(f"SymPy cannot build this expression: {err}", text=parser.text) from None
+    if not isinstance(expr, sympy.Expr):
+        raise ParseError(
+            f"{expr} is a condition, not an expression", text=parser.text,
+            hint="conditions such as Lt(x, 0) belong inside Piecewise(e1, c1, e2)",
+        )
     return expr
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from chainrule.homework.check import CheckResult, Mistake
 from chainrule.homework.mistakes import d_dx
 from chainrule.printing import latex as latex_expr
-from chainrule.printing import plain
+from chainrule.printing import machine, plain
 from chainrule.views.document import document
 from chainrule.views.html import HtmlRenderer, fragment
 from chainrule.views.json import dumps
@@ -68,14 +68,14 @@ def mistake_to_dict(mistake: Mistake) -> dict[str, Any]:
         "step": {
             "label": mistake.label,
             "rule": mistake.step.rule.value,
-            "expr": sympy.sstr(mistake.step.expr),
+            "expr": machine(mistake.step.expr),
             "wrt": str(mistake.step.wrt),
-            "result": sympy.sstr(mistake.step.result),
+            "result": machine(mistake.step.result),
         },
-        "where": {str(n): sympy.sstr(e) for n, e in mistake.where},
+        "where": {str(n): machine(e) for n, e in mistake.where},
         "count": mistake.count,
         "explanation": mistake.explanation,
-        "wrong_result": sympy.sstr(mistake.wrong_result),
+        "wrong_result": machine(mistake.wrong_result),
     }
 
 
@@ -91,11 +91,11 @@ def check_to_dict(result: CheckResult, settings: Settings | None = None) -> dict
         }
     return {
         "schema": SCHEMA,
-        "expr": sympy.sstr(result.expr),
-        "answer": sympy.sstr(result.answer),
+        "expr": machine(result.expr),
+        "answer": machine(result.answer),
         "wrt": str(result.wrt),
         "correct": result.correct,
-        "expected": sympy.sstr(result.expected),
+        "expected": machine(result.expected),
         "checked_points": result.checked,
         "counterexample": counter,
         "mistake": mistake_to_dict(result.mistake) if result.mistake is not None else None,

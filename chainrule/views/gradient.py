@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from chainrule.derivation.model import Gradient
-from chainrule.printing import latex, plain, pretty
+from chainrule.printing import latex, machine, plain, pretty
 from chainrule.views.document import document
 from chainrule.views.html import HtmlRenderer, fragment, page
 from chainrule.views.json import derivation_to_dict, dumps
@@ -39,9 +39,9 @@ def gradient_to_dict(gradient: Gradient, settings: Settings) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "input": first.input,
-        "expr": sympy.sstr(first.expr),
+        "expr": machine(first.expr),
         "wrt": [d.wrt.name for d in gradient.derivations],
-        "gradient": {d.wrt.name: sympy.sstr(d.result) for d in gradient.derivations},
+        "gradient": {d.wrt.name: machine(d.result) for d in gradient.derivations},
         "derivations": [derivation_to_dict(d, settings) for d in gradient.derivations],
     }
 

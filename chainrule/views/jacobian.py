@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from chainrule.derivation.jacobian import Jacobian, JacobianEntry, JacobianMatrix, MatrixChain
-from chainrule.printing import latex, plain
+from chainrule.printing import latex, machine, plain
 from chainrule.views.json import dumps
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
@@ -450,7 +450,7 @@ def render_html_fragment(j: Jacobian, settings: Settings | None = None) -> str:
 
 
 def _matrix_json(matrix: sympy.MatrixBase) -> list[list[str]]:
-    return [[sympy.sstr(matrix[i, k]) for k in range(matrix.cols)] for i in range(matrix.rows)]
+    return [[machine(matrix[i, k]) for k in range(matrix.cols)] for i in range(matrix.rows)]
 
 
 def _entry_json(entry: JacobianEntry, ident: int) -> dict[str, Any]:
@@ -461,9 +461,9 @@ def _entry_json(entry: JacobianEntry, ident: int) -> dict[str, Any]:
         "row": entry.row,
         "column": entry.column,
         "name": str(entry.name),
-        "expr": sympy.sstr(entry.expr),
+        "expr": machine(entry.expr),
         "wrt": str(entry.wrt),
-        "result": sympy.sstr(entry.result),
+        "result": machine(entry.result),
         "text": entry.text,
         "derivation": None if entry.derivation is None else entry.derivation.to_dict(),
     }
@@ -493,7 +493,7 @@ def _chain_json(chain: MatrixChain, ident: int) -> dict[str, Any]:
 
 def jacobian_to_dict(j: Jacobian, settings: Settings | None = None) -> dict[str, Any]:
     """The ``chainrule/jacobian@1`` object: the matrix as rows of expression strings
-    (SymPy's ``str``, which ``sympy.sympify`` reads back) and every step."""
+    (text that ``chainrule.parse`` reads back as the same expression) and every step."""
     steps = [
         _entry_json(step, ident) if isinstance(step, JacobianEntry) else _chain_json(step, ident)
         for ident, step in enumerate(j.steps)
@@ -501,9 +501,9 @@ def jacobian_to_dict(j: Jacobian, settings: Settings | None = None) -> dict[str,
     return {
         "schema": SCHEMA,
         "input": j.input,
-        "components": [sympy.sstr(f) for f in j.components],
+        "components": [machine(f) for f in j.components],
         "wrt": [str(x) for x in j.wrt],
-        "where": {str(name): sympy.sstr(value) for name, value in j.where},
+        "where": {str(name): machine(value) for name, value in j.where},
         "shape": list(j.matrix.shape),
         "matrix": _matrix_json(j.result),
         "matrix_latex": _bmatrix(j.result),

@@ -1,13 +1,16 @@
 """JSON: exactly one ``chainrule/derivation@1`` object.
 
-Machine fields (``expr``, ``wrt``, ``result``, bindings) are ``sympy.sstr``
-forms that ``sympy.sympify`` reads back; ``latex``, ``leibniz`` and
-``lagrange`` are the step's equations in LaTeX (``null`` where a rule has no
-such form).
+Machine fields (``expr``, ``wrt``, ``result``, bindings) are the text
+``chainrule.parse`` reads back as the same expression (``printing.machine``;
+never read them with ``sympy.sympify``, which evaluates Python); ``latex``,
+``leibniz`` and ``lagrange`` are the step's equations in LaTeX (``null`` where
+a rule has no such form). A derivation of SymPy objects is printed in
+chainrule's own names; ``renamed`` maps those that differ to the caller's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json as _json
 from typing import Any
 
@@ -15,8 +18,8 @@ import sympy
 
 from chainrule.derivation.dependencies import edges
 from chainrule.derivation.model import Derivation
-from chainrule.printing import latex
-from chainrule.recursion import deep_recursion
+from chainrule.printing import latex, machine
+from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, StepRenderer, document
 from chainrule.views.notation import LatexMathPrinter
 from chainrule.views.numbers import as_float
@@ -26,7 +29,7 @@ SCHEMA = "chainrule/derivation@1"
 
 
 def _s(expr: sympy.Basic) -> str:
-    return str(sympy.sstr(expr))
+    return machine(expr)
 
 
 class JsonRenderer(StepRenderer[dict[str, Any]]):
@@ -48,6 +51,8 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "raw_result": _s(derivation.raw_result),
             "steps": self.render_steps(doc),
         }
+        if derivation.renamed:
+            out["renamed"] = dict(derivation.renamed)
         if doc.dependencies is not None:
             out["dependencies"] = edges(doc.dependencies)
         point = doc.point
@@ -89,8 +94,10 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
 def derivation_to_dict(derivation: Derivation, settings: Settings | None = None) -> dict[str, Any]:
     """The derivation as a ``chainrule/derivation@1`` dictionary."""
     settings = settings or Settings()
-    with deep_recursion():
-        return JsonRenderer(settings).to_dict(document(derivation, settings, detail="full"))
+    own = derivation.internal or derivation  # chainrule's names, which parse reads back
+    if derivation.renamed:
+        own = dataclasses.replace(own, renamed=derivation.renamed)
+    return run_deep(lambda: JsonRenderer(settings).to_dict(document(own, settings, detail="full")))
 
 
 def dumps(data: dict[str, Any], settings: Settings) -> str:

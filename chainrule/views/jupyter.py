@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 from chainrule.views import kind_of, render
 from chainrule.views.registry import load
 
@@ -41,8 +41,7 @@ def _show(result: Any, which: int, format: str) -> str:  # noqa: A002 - the form
     target = _DISPLAY[kind_of(result)][which]
     if target is None:
         return render(result, format)
-    with deep_recursion():
-        text: str = load(target)(result)
+    text: str = run_deep(load(target), result)
     return text
 
 

@@ -394,6 +394,9 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
 
     def __init__(self, *, unicode: bool = True) -> None:
         self.sympy_printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+        self.unicode = unicode
+        if not unicode:  # ASCII art for terminals that cannot show more
+            self.mul = "*"
 
     def expr(self, expr: sympy.Basic, *, level: int | None = None) -> prettyForm:
         form = self.sympy_printer._print(display_form(expr))
@@ -411,7 +414,7 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
         return str(piece.render(wrap_line=False))
 
     def _print_Diff(self, node: Diff) -> prettyForm:
-        d = "∂" if node.partial else "d"
+        d = "∂" if node.partial and self.unicode else "d"
         var = self.expr(node.wrt)
         bottom = prettyForm(*var.left(d))
         top = prettyForm(d)
@@ -429,7 +432,10 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
         return prettyForm(*stringPict.next(frac, operand))
 
     def _print_Prime(self, node: Prime) -> prettyForm:
-        mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾"
+        if self.unicode:
+            mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾"
+        else:
+            mark = "'" * node.order if node.order <= 3 else f"^({node.order})"
         return prettyForm(*prettyForm(*self.expr(node.expr).parens()).right(mark))
 
 

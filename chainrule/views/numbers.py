@@ -14,12 +14,14 @@ formula alike. JSON keeps the full precision and does not come here.
 
 from __future__ import annotations
 
+import math
 import re
 from html import escape
 from typing import Any
 
 import mpmath
 import sympy
+from sympy.core.function import AppliedUndef
 
 from chainrule.printing import latex as latex_expr
 from chainrule.printing import plain
@@ -96,5 +98,13 @@ def decimal(value: Any) -> str:
 
 def as_float(expr: sympy.Basic) -> float | None:
     """The value as a float when it is a real number, else ``None`` (JSON's numeric fields)."""
+    if expr.has(sympy.Derivative, sympy.Subs, sympy.Integral, AppliedUndef):
+        return None  # no value at a point; SymPy's Subs.evalf would recurse forever
     value = sympy.N(expr, 17)
-    return float(value) if value.is_real and value.is_Number else None
+    if not (value.is_real and value.is_Number):
+        return None
+    try:
+        number = float(value)
+    except (OverflowError, ValueError):
+        return None
+    return number if math.isfinite(number) else None

@@ -407,7 +407,7 @@ def plot(
     The file is written whole or not at all. Returns its path. ``verify=False`` skips
     checking the derivation's steps.
     """
-    from chainrule.files import write_atomically
+    from chainrule.files import write_file
 
     path = Path(output)
     suffix = path.suffix.lower()
@@ -417,5 +417,5 @@ def plot(
         )
     require_matplotlib()
     data = plot_data(expr, wrt, start=start, stop=stop, at=at, verify=verify)
-    write_atomically(render_plot(data, suffix[1:]), path)
+    write_file(render_plot(data, suffix[1:]), path)
     return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+import sympy
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.measure import Measurement
 from rich.panel import Panel
@@ -21,7 +22,7 @@ from chainrule.derivation.dependencies import DependencyNode
 from chainrule.derivation.dependencies import label as dependency_label
 from chainrule.derivation.model import Derivation, Rule
 from chainrule.derivation.rules import SPECS
-from chainrule.recursion import deep_recursion
+from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import (
     Equation,
@@ -52,7 +53,7 @@ class Formula:
         self.equation = equation
         self.prefix = prefix
         self.style = style
-        self._cache: tuple[list[str], int] | None = None
+        self._cache: dict[bool, tuple[list[str], int]] = {}
         self._line: str | None = None
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -60,7 +61,7 @@ class Formula:
             # Far too wide for 2-D: do not spend time laying it out.
             yield Text(self.prefix + self._oneline(), style=self.style, overflow="fold")
             return
-        rows, baseline = self._pretty()
+        rows, baseline = self._pretty(ascii_only=options.ascii_only)
         width = max(len(r) for r in rows) + len(self.prefix)
         if width <= options.max_width and len(rows) <= MAX_PRETTY_HEIGHT:
             pad = " " * len(self.prefix)
@@ -73,25 +74,28 @@ class Formula:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         if len(self._oneline()) > 3 * options.max_width:
             return Measurement(options.max_width, options.max_width)
-        rows, _ = self._pretty()
+        rows, _ = self._pretty(ascii_only=options.ascii_only)
         width = max(len(r) for r in rows) + len(self.prefix)
         if width > options.max_width or len(rows) > MAX_PRETTY_HEIGHT:
             width = min(len(self._oneline()) + len(self.prefix), options.max_width)
         return Measurement(min(width, options.max_width), min(width, options.max_width))
 
-    def _pretty(self) -> tuple[list[str], int]:
-        if self._cache is None:
-            with deep_recursion():
-                form = PrettyMathPrinter().print(self.equation)
-                rows = PrettyMathPrinter().to_str(form).split("\n")
-            self._cache = (rows, form.baseline)
-        return self._cache
+    def _pretty(self, *, ascii_only: bool = False) -> tuple[list[str], int]:
+        """The 2-D form; ASCII art on a terminal whose encoding has no box characters."""
+        if ascii_only not in self._cache:
+            self._cache[ascii_only] = run_deep(_pretty_rows, self.equation, not ascii_only)
+        return self._cache[ascii_only]
 
     def _oneline(self) -> str:
         if self._line is None:
-            with deep_recursion():
-                self._line = OnelineMathPrinter().doprint(self.equation)
+            self._line = run_deep(OnelineMathPrinter().doprint, self.equation)
         return self._line
+
+
+def _pretty_rows(equation: sympy.Basic, unicode: bool = True) -> tuple[list[str], int]:
+    """The equation in SymPy's 2D form: its rows and its baseline."""
+    form = PrettyMathPrinter(unicode=unicode).print(equation)
+    return PrettyMathPrinter(unicode=unicode).to_str(form).split("\n"), form.baseline
 
 
 class RichRenderer(StepRenderer[Any]):
@@ -163,8 +167,7 @@ def dependency_renderable(tree: DependencyNode) -> Tree:
 def derivation_renderable(derivation: Derivation, settings: Settings | None = None) -> Group:
     """A rich renderable of the derivation (``Derivation.__rich__`` uses it)."""
     settings = settings or Settings()
-    with deep_recursion():
-        return RichRenderer(settings).renderable(document(derivation, settings))
+    return run_deep(lambda: RichRenderer(settings).renderable(document(derivation, settings)))
 
 
 def plain_text(renderable: Any, width: int) -> str:

@@ -1,8 +1,8 @@
 """A graph as plain data in the ``chainrule/graph@1`` schema (see docs/graph.md).
 
-Expressions and values are SymPy ``str()`` forms that ``sympy.sympify`` reads
-back (exact values stay exact: ``"1/3"``); the ``*_float`` fields give numbers
-as floats (``null`` in symbolic mode). This is data, not the document the
+Expressions and values are text that ``chainrule.parse`` reads back as the
+same expression (``printing.machine``; exact values stay exact: ``"1/3"``);
+the ``*_float`` fields give numbers as floats (``null`` in symbolic mode). This is data, not the document the
 other formats print: local gradients are SymPy's (``Heaviside(n2, 0)``).
 """
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from chainrule.graph import SCHEMA
+from chainrule.printing import machine
 from chainrule.views.settings import Settings
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ __all__ = ["graph_to_dict", "render_json"]
 
 def _text(value: sympy.Expr | None) -> str | None:
     """A value as SymPy ``str()`` (``-12``, ``1/3``, ``0.731058578630005``)."""
-    return None if value is None else sympy.sstr(value)
+    return None if value is None else machine(value)
 
 
 def _float(value: sympy.Expr | None) -> float | None:
@@ -36,17 +37,17 @@ def _float(value: sympy.Expr | None) -> float | None:
 
 def graph_to_dict(graph: Graph, settings: Settings | None = None) -> dict[str, Any]:
     """The graph as plain data in the ``chainrule/graph@1`` schema."""
-    expr = sympy.sstr(graph.expr) if graph.printable else None
+    expr = machine(graph.expr) if graph.printable else None
     nodes = [
         {
             "id": n.id,
             "name": n.name,
             "op": n.op,
-            "expr": sympy.sstr(n.expr),
+            "expr": machine(n.expr),
             "inputs": list(n.inputs),
             "value": _text(n.value),
             "value_float": _float(n.value),
-            "grad": sympy.sstr(n.grad),
+            "grad": machine(n.grad),
             "grad_float": _float(n.grad),
         }
         for n in graph.nodes
@@ -57,10 +58,10 @@ def graph_to_dict(graph: Graph, settings: Settings | None = None) -> dict[str, A
             "source": e.source,
             "target": e.target,
             "position": e.position,
-            "local": sympy.sstr(e.local),
+            "local": machine(e.local),
             "local_value": _text(e.local_value),
-            "upstream": sympy.sstr(e.upstream),
-            "downstream": sympy.sstr(e.downstream),
+            "upstream": machine(e.upstream),
+            "downstream": machine(e.downstream),
         }
         for e in graph.edges
     ]
@@ -76,7 +77,7 @@ def graph_to_dict(graph: Graph, settings: Settings | None = None) -> dict[str, A
         "value_float": _float(graph.value),
         "nodes": nodes,
         "edges": edges,
-        "gradients": {name: sympy.sstr(g) for name, g in gradients.items()},
+        "gradients": {name: machine(g) for name, g in gradients.items()},
         "gradients_float": {name: _float(g) for name, g in gradients.items()},
     }
 
