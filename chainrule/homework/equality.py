@@ -58,7 +58,7 @@ DIGITS = 80
 #: A difference below this fraction of its largest term is rounding: the terms cancel.
 CANCELLED = mpmath.mpf(10) ** -60
 #: The same for answers with decimals (floating point), relative to both sides.
-CANCELLED_DECIMALS = mpmath.mpf(10) ** -12
+CANCELLED_DECIMALS = mpmath.mpf(10) ** -14
 #: Points that must be compared before sampling alone may say "equal".
 MIN_POINTS = 4
 #: Ordinary points compared before the scaled and switching ones.
@@ -156,8 +156,15 @@ def decide(
             else f"only {sampled.checked} points could be compared"
         )
         return Decision(equal=None, by="undecided", reason=reason, checked=sampled.checked)
-    simplified = _zero_by_simplify(difference)
-    if simplified:
+    simplified = _simplified(difference)
+    if simplified is not None and simplified != 0 and not simplified.free_symbols and not decimals:
+        return Decision(
+            equal=False,
+            by="exact",
+            reason=f"the difference simplifies to the number {plain(simplified)}, which is not 0",
+            checked=sampled.checked,
+        )
+    if simplified == 0:
         return Decision(
             equal=True, by="exact", reason="the difference simplifies to 0", checked=sampled.checked
         )
@@ -211,14 +218,14 @@ def _zero_by_algebra(difference: sympy.Expr) -> str | None:
     return None
 
 
-def _zero_by_simplify(difference: sympy.Expr) -> bool:
-    """SymPy's (bounded) ``simplify`` says 0; trusted only after the points agreed too."""
+def _simplified(difference: sympy.Expr) -> sympy.Expr | None:
+    """SymPy's (bounded) ``simplify`` of a small difference; trusted only after the points agreed."""
     if sympy.count_ops(difference) > 60:
-        return False
+        return None
     try:
-        return bool(bounded_simplify(difference) == 0)
+        return bounded_simplify(difference)
     except (TypeError, ValueError, RecursionError, sympy.PolynomialError):
-        return False
+        return None
 
 
 def _nonzero_by_algebra(difference: sympy.Expr) -> str | None:
@@ -404,19 +411,19 @@ class _Sampler:
             return
         self.result.switches = True
         base = {s: _decimal(rng.uniform(0.3, 2.5)) for s in self.symbols}
+        found: dict[sympy.Symbol, set[sympy.Expr]] = {}
         for g in arguments:
             for v in sorted(g.free_symbols, key=lambda s: s.name):
                 fixed = {s: base[s] for s in g.free_symbols if s != v}
                 roots, complete = _real_roots(g.xreplace(fixed), v)
                 if not complete:
                     self.result.unsure = f"the points where {plain(g)} changes sign could not all be found"
-                for root in roots:
-                    for width in (sympy.Rational(1, 10**6), sympy.Rational(1, 100)):
-                        step = width * max(1, abs(root))
-                        for side in (-1, 1):
-                            yield {**base, **fixed, v: root + side * step}
+                found.setdefault(v, set()).update(roots)
+        for v, roots in found.items():
+            for x in _around(sorted(roots)):
+                yield {**base, v: x}
 
-    # -- one point ---------------------------------------------------------------
+        # -- one point ---------------------------------------------------------------
     def _compare(self, point: Point, complex_ok: bool) -> bool:
         """Compare at one point; ``True`` when a difference was found (stop)."""
         if self.domain is not None and value_at(self.domain, point, 30, complex_ok=complex_ok) is None:
@@ -455,6 +462,18 @@ class _Sampler:
         return True
 
 
+def _around(roots: list[sympy.Expr]) -> Iterator[sympy.Expr]:
+    """Both sides of each switch point, near and farther, never past a neighbour; and between them."""
+    for i, root in enumerate(roots):
+        gaps = [abs(root - r) / 3 for r in roots[max(0, i - 1) : i + 2] if r != root]
+        for width in (sympy.Rational(1, 10**6), sympy.Rational(1, 100)):
+            step = min([width * max(1, abs(root)), *gaps])
+            yield root - step
+            yield root + step
+    for a, b in zip(roots, roots[1:]):
+        yield (a + b) / 2
+
+
 def _sample(rng: random.Random, attempt: int) -> sympy.Rational:
     """Mostly moderate values; wider ones later, for domains like acosh or sqrt(x - 5)."""
     width = 2.5 if attempt < 20 else (6.0 if attempt < 40 else 40.0)
@@ -476,7 +495,9 @@ def _switch_arguments(expr: sympy.Expr) -> list[sympy.Expr]:
         elif isinstance(node, sympy.Piecewise):
             for _, condition in node.args:
                 for relation in condition.atoms(sympy.core.relational.Relational):
-                    found.append(relation.lhs - relation.rhs)
+                    # Eq and Ne hold or fail at isolated points only: no interval switches there.
+                    if not isinstance(relation, (sympy.Eq, sympy.Ne)):
+                        found.append(relation.lhs - relation.rhs)
     unique: list[sympy.Expr] = []
     for g in found:
         if g.free_symbols and g not in unique:
@@ -521,6 +542,9 @@ def _scan_roots(g: sympy.Expr, v: sympy.Symbol) -> tuple[list[sympy.Expr], bool]
                 root = a if fa == 0 else _bisect(f, a, b, fa)
                 if root is None:
                     return roots, False
+                value = _real_at(f, root)
+                if value is None or abs(value) > mpmath.mpf(10) ** -20:
+                    continue  # a pole (tan(x) at pi/2), where the sign changes without a root
                 r = sympy.Rational(mpmath.nstr(root, 30))
                 if all(abs(r - q) > sympy.Rational(1, 10**12) * max(1, abs(q)) for q in roots):
                     roots.append(r)

@@ -31,6 +31,7 @@ import mpmath
 import sympy
 
 from chainrule.derivation import rules
+from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.rules import combine
 from chainrule.homework.catalogue import CATALOGUE, Base, ClassicMistake, Values, Variant, d_dx
@@ -38,7 +39,10 @@ from chainrule.homework.difference import FirstDifference, first_difference, ste
 from chainrule.homework.equality import decide, decimal_number, value_at
 from chainrule.printing import plain
 
-__all__ = ["Diagnosis", "Explanation", "Misstep", "diagnose", "propagate", "searchable_steps", "step_label"]
+__all__ = [
+    "Candidate", "Diagnosis", "Explanation", "Misstep",
+    "candidates", "diagnose", "propagate", "rebuilt", "searchable_steps", "step_label",
+]  # fmt: skip
 
 Path = tuple[int, ...]
 Override = Callable[[Step, Values], "sympy.Expr | None"]
@@ -151,28 +155,28 @@ def diagnose(derivation: Derivation, answer: sympy.Expr) -> Diagnosis:
     """Explain the wrong ``answer`` to ``derivation`` by classic mistakes, or locate where it differs."""
     root = derivation.root
     matches = _Matcher(answer, derivation.expr)
-    candidates = list(_candidates(root))
+    tried = list(candidates(root))
     scope = _scopes(root)
     found: list[Explanation] = []
     seen: list[sympy.Expr] = []
-    for candidate in candidates:
+    for candidate in tried:
         result = propagate(root, {candidate.path: candidate.override()})
         if result is None:
             continue
         seen.append(result)
         if matches(result):
             found.append(Explanation(missteps=(candidate.misstep(scope),), result=result))
-    found += _everywhere(root, candidates, seen, matches, scope)
+    found += _everywhere(root, tried, seen, matches, scope)
     if found:
         return Diagnosis(explanations=_distinct(_unshadowed(found)))
-    together = _pairs(root, candidates, matches, scope)
+    together = _pairs(root, tried, matches, scope)
     if together:
         return Diagnosis(explanations=(together[0],))
     return Diagnosis(explanations=(), first_difference=first_difference(derivation, answer))
 
 
 @dataclass(frozen=True)
-class _Candidate:
+class Candidate:
     """One variant of one catalogue entry at one step."""
 
     mistake: ClassicMistake
@@ -205,7 +209,7 @@ def _right(step: Step, values: Values) -> sympy.Expr | None:
     return combine(step, values)
 
 
-def _candidates(root: Step) -> Iterator[_Candidate]:
+def candidates(root: Step) -> Iterator[Candidate]:
     """Every (step, entry, variant) that changes the step's result, outer steps first."""
     for path, step in searchable_steps(root):
         right = tuple(s.result for s in step.substeps)
@@ -214,7 +218,7 @@ def _candidates(root: Step) -> Iterator[_Candidate]:
                 continue
             for index, variant in enumerate(mistake.perturb(step, right, _right)):
                 if not _same(variant.result, step.result):
-                    yield _Candidate(mistake, path, step, index, variant)
+                    yield Candidate(mistake, path, step, index, variant)
 
 
 def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
@@ -228,7 +232,7 @@ def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
 
 def _everywhere(
     root: Step,
-    candidates: list[_Candidate],
+    tried: list[Candidate],
     seen: list[sympy.Expr],
     matches: Callable[[sympy.Expr], bool],
     scope: Mapping[Path, tuple[Binding, ...]],
@@ -238,7 +242,7 @@ def _everywhere(
     for mistake in CATALOGUE:
         if not mistake.everywhere:
             continue
-        first = {c.path: c for c in candidates if c.mistake is mistake and c.index == 0}
+        first = {c.path: c for c in tried if c.mistake is mistake and c.index == 0}
         if len(first) < 2:
             continue
         result = propagate(root, {path: c.override() for path, c in first.items()})
@@ -251,13 +255,13 @@ def _everywhere(
 
 def _pairs(
     root: Step,
-    candidates: list[_Candidate],
+    singles: list[Candidate],
     matches: Callable[[sympy.Expr], bool],
     scope: Mapping[Path, tuple[Binding, ...]],
 ) -> list[Explanation]:
     """The first two missteps that give the answer at once: at two steps, or composed at one."""
     tried = 0
-    for a, b in itertools.combinations(candidates, 2):
+    for a, b in itertools.combinations(singles, 2):
         if a.path == b.path:
             if a.mistake is b.mistake or not (a.mistake.composes and b.mistake.composes):
                 continue
@@ -385,14 +389,14 @@ def rebuilt(root: Step, overrides: Mapping[Path, Override]) -> dict[Path, sympy.
 
 
 def _scopes(root: Step) -> dict[Path, tuple[Binding, ...]]:
-    """For each step, the names bound above it that its expression uses (``u = x**2``)."""
+    """For each step, the names bound above it that its expression uses, in the variable (``u = x**2``)."""
     out: dict[Path, tuple[Binding, ...]] = {}
     stack: list[tuple[Path, Step, dict[sympy.Symbol, sympy.Expr]]] = [((), root, {})]
     while stack:
         path, step, scope = stack.pop()
         used = step.expr.free_symbols | {step.wrt}
         out[path] = tuple((n, e) for n, e in scope.items() if n in used)
-        inner = {**scope, **step.bindings_dict}
+        inner = {**scope, **{n: put_back(v, scope) for n, v in full_values(step.bindings).items()}}
         for i, sub in enumerate(step.substeps):
             stack.append(((*path, i), sub, inner))
     return out
