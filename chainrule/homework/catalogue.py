@@ -430,7 +430,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="constant_factor_product_rule_zero", rule=Rule.CONSTANT_MULTIPLE,
         title="a constant factor differentiated too, giving 0",
-        perturb=_constant_multiple(lambda c, values, base, step: sympy.S.Zero),
+        perturb=_constant_multiple(lambda c, values, base, step: sympy.S.Zero if c not in (1, -1) else None),
         says="multiplied the derivative of {c}, which is 0, by the derivative of {f}; a constant factor "
         "is not differentiated, it stays: {d} = {right}.",
         example=("5x^3", "0"),

@@ -160,6 +160,7 @@ def check_to_dict(result: CheckResult, settings: Settings | None = None) -> dict
             "point": {str(s): decimal(v) for s, v in c.point},
             "expected": decimal(c.expected_value),
             "answer": decimal(c.got_value),
+            "difference": decimal(c.difference) if c.difference is not None else None,
         }
     diagnosis = result.diagnosis
     mistake = None
