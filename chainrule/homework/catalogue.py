@@ -22,29 +22,43 @@ check the example names it, and ``docs/homework.md`` lists it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy
 
-from chainrule.derivation.bindings import full_values, put_back
-from chainrule.derivation.model import Rule, Step
-from chainrule.derivation.rules import chain_factors, cofactor
+from chainrule.derivation.model import Rule
+from chainrule.homework.perturbations import (
+    Base,
+    Perturb,
+    Values,
+    Variant,
+    antiderivative_of_reciprocal,
+    chain_perturb,
+    chain_simple,
+    constant,
+    constant_multiple,
+    dropped,
+    exp_as_power_composite,
+    exponential,
+    general_power,
+    leaf,
+    log_as_power,
+    log_of_product,
+    negated,
+    power,
+    power_of_constant,
+    product_minus,
+    product_of_derivatives,
+    product_term_missing,
+    quotient,
+    reciprocal_of_inverse,
+    sign_lost,
+    times,
+    without_inner,
+)
 from chainrule.printing import plain
 
-Values = tuple[sympy.Expr, ...]
-Base = Callable[[Step, Values], "sympy.Expr | None"]
-
-
-@dataclass(frozen=True)
-class Variant:
-    """One wrong result a mistake gives for a step, with the facts its sentence names."""
-
-    result: sympy.Expr
-    facts: Mapping[str, sympy.Expr | str] = field(default_factory=dict)
-
-
-Perturb = Callable[[Step, Values, Base], tuple[Variant, ...]]
+__all__ = ["BY_NAME", "CATALOGUE", "Base", "ClassicMistake", "Values", "Variant", "d_dx"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,238 +98,6 @@ def d_dx(expr: sympy.Expr, wrt: sympy.Symbol) -> str:
     return f"d/d{wrt} {text}"
 
 
-# ---------------------------------------------------------------------------- table rules
-
-
-def _leaf(*classes: type[sympy.Expr], wrong: Callable[[sympy.Symbol], sympy.Expr]) -> Perturb:
-    """A table entry misremembered: ``d/du cos(u) -> sin(u)``."""
-
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        expr = step.expr
-        if step.substeps or not isinstance(expr, classes) or expr.args[0] != step.wrt:
-            return ()
-        return (Variant(wrong(step.wrt)),)
-
-    return perturb
-
-
-def _reciprocal_of_inverse(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-    """``asin(u)`` read as ``1/sin(u)``, and that differentiated."""
-    functions = {sympy.asin: sympy.sin, sympy.acos: sympy.cos, sympy.atan: sympy.tan, sympy.acot: sympy.cot}
-    function = functions.get(type(step.expr))
-    if function is None or step.substeps or step.expr.args[0] != step.wrt:
-        return ()
-    u = step.wrt
-    return (Variant(sympy.diff(1 / function(u), u), {"reciprocal": 1 / function(u)}),)
-
-
-def _power(wrong: Callable[[sympy.Symbol, sympy.Expr], sympy.Expr | None]) -> Perturb:
-    """The power rule ``d/du u^n = n u^(n-1)`` done wrong, from ``u`` and ``n``."""
-
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        expr = step.expr
-        if step.substeps or not isinstance(expr, sympy.Pow) or expr.base != step.wrt:
-            return ()
-        result = wrong(step.wrt, expr.exp)
-        return () if result is None else (Variant(result, {"n": expr.exp}),)
-
-    return perturb
-
-
-def _antiderivative_of_reciprocal(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-    expr = step.expr
-    if step.substeps or not isinstance(expr, sympy.Pow) or expr.base != step.wrt or expr.exp != -1:
-        return ()
-    return (Variant(sympy.log(step.wrt)), Variant(sympy.log(sympy.Abs(step.wrt))))
-
-
-def _constant(when: Callable[[sympy.Expr], sympy.Expr | None]) -> Perturb:
-    """The derivative of a constant taken as something else than 0."""
-
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        result = when(step.expr)
-        return () if result is None else (Variant(result),)
-
-    return perturb
-
-
-def _power_of_constant(c: sympy.Expr) -> sympy.Expr | None:
-    if isinstance(c, sympy.Pow) and c.exp.is_number and not isinstance(c, sympy.exp):
-        return c.exp * c.base ** (c.exp - 1)
-    return None
-
-
-def _exponential(as_power: bool) -> Perturb:
-    """``a^u`` (or ``e^u``) differentiated as a power, or without its ``ln a``."""
-
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        expr, u = step.expr, step.wrt
-        if step.substeps:
-            return ()
-        b, exponent = (sympy.E, expr.args[0]) if isinstance(expr, sympy.exp) else expr.as_base_exp()
-        if exponent != u:
-            return ()
-        return (Variant(u * b ** (u - 1)) if as_power else Variant(expr),)
-
-    return perturb
-
-
-# ---------------------------------------------------------------------------- structure rules
-
-
-def _constant_multiple(wrong: Callable[[sympy.Expr, Values, Base, Step], sympy.Expr | None]) -> Perturb:
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        c = cofactor(step.expr, step.substeps[0].expr)
-        result = wrong(c, values, base, step)
-        if result is None:
-            return ()
-        minus = "the minus sign" if c == -1 else f"the minus sign of {plain(c)}"
-        return (Variant(result, {"c": c, "f": step.substeps[0].expr, "minus": minus}),)
-
-    return perturb
-
-
-def _dropped(c: sympy.Expr, values: Values, base: Base, step: Step) -> sympy.Expr | None:
-    return values[0] if c not in (1, -1) else None
-
-
-def _sign_lost(c: sympy.Expr, values: Values, base: Base, step: Step) -> sympy.Expr | None:
-    value = base(step, values)
-    return -value if c.could_extract_minus_sign() and value is not None else None
-
-
-def _product_of_derivatives(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-    return (Variant(sympy.Mul(*values)),)
-
-
-def _product_minus(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-    """One term of the product rule subtracted (as in the quotient rule), one variant per term."""
-    factors = [s.expr for s in step.substeps]
-    out = []
-    for i in range(len(values)):
-        flipped = tuple(-v if j == i else v for j, v in enumerate(values))
-        term = sympy.Mul(*(step.substeps[i].result if j == i else f for j, f in enumerate(factors)))
-        result = base(step, flipped)
-        if result is not None:
-            out.append(Variant(result, {"term": term}))
-    return tuple(out)
-
-
-def _product_term_missing(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-    """The term where one factor is differentiated left out: that factor treated as a constant."""
-    out = []
-    for i, sub in enumerate(step.substeps):
-        result = base(step, tuple(sympy.S.Zero if j == i else v for j, v in enumerate(values)))
-        if result is not None:
-            out.append(Variant(result, {"kept": sub.expr}))
-    return tuple(out)
-
-
-def _quotient(wrong: Callable[[Step, Values, Base, sympy.Expr, sympy.Expr], sympy.Expr | None]) -> Perturb:
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        f, g = step.substeps[0].expr, step.substeps[1].expr
-        result = wrong(step, values, base, f, g)
-        return () if result is None else (Variant(result, {"f": f, "g": g}),)
-
-    return perturb
-
-
-def _negated(value: sympy.Expr | None) -> sympy.Expr | None:
-    return None if value is None else -value
-
-
-def _times(value: sympy.Expr | None, factor: sympy.Expr) -> sympy.Expr | None:
-    return None if value is None else value * factor
-
-
-def _general_power(as_power: bool) -> Perturb:
-    """``f^g`` with both depending on x, differentiated as a power or as an exponential."""
-
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        f, g = step.expr.base, step.expr.exp
-        if as_power:
-            return (Variant(g * f ** (g - 1) * sympy.diff(f, step.wrt), {"f": f, "g": g}),)
-        return (Variant(step.expr * sympy.log(f) * sympy.diff(g, step.wrt), {"f": f, "g": g}),)
-
-    return perturb
-
-
-@dataclass(frozen=True)
-class _Chain:
-    """A chain step's parts: ``d/dx g(H(x)) = g'(H(x)) H'(x)``, H all the inner links."""
-
-    outer: Step
-    link: sympy.Symbol
-    inner: sympy.Expr
-    d_inner: sympy.Expr
-    factors: list[sympy.Expr]
-
-    def outer_at(self, values: Values, argument: sympy.Expr) -> sympy.Expr:
-        """The outer derivative ``g'`` evaluated at ``argument`` instead of ``H(x)``."""
-        return put_back(values[0], {self.link: argument})
-
-    def facts(self) -> dict[str, sympy.Expr | str]:
-        return {"inner": self.inner, "dinner": self.d_inner, "link": self.link}
-
-
-def _chain(step: Step, values: Values) -> _Chain:
-    factors = chain_factors(step, values)
-    link = step.substeps[0].wrt
-    inner = full_values(step.bindings)[link]
-    return _Chain(step.substeps[0], link, inner, sympy.Mul(*factors[1:], values[-1]), factors)
-
-
-def _chain_perturb(wrong: Callable[[_Chain, Step, Values, Base], tuple[sympy.Expr, ...]]) -> Perturb:
-    def perturb(step: Step, values: Values, base: Base) -> tuple[Variant, ...]:
-        parts = _chain(step, values)
-        facts = _chain(step, tuple(s.result for s in step.substeps)).facts()
-        return tuple(Variant(r, facts) for r in wrong(parts, step, values, base))
-
-    return perturb
-
-
-def _without_inner(c: _Chain, step: Step, values: Values, base: Base) -> tuple[sympy.Expr, ...]:
-    ones = (sympy.S.One,) * (len(values) - 1)
-    results = [base(step, (values[0], *ones))]
-    if len(values) > 2:  # several links: only the innermost derivative forgotten
-        results.append(base(step, (*values[:-1], sympy.S.One)))
-    return tuple(r for r in results if r is not None)
-
-
-def _exp_as_power_composite(c: _Chain, step: Step, values: Values, base: Base) -> tuple[sympy.Expr, ...]:
-    outer = c.outer
-    if outer.substeps or outer.rule not in (Rule.EXP, Rule.EXPONENTIAL_BASE):
-        return ()
-    b = sympy.E if isinstance(outer.expr, sympy.exp) else outer.expr.base
-    return (c.inner * b ** (c.inner - 1),)
-
-
-def _log_as_power(c: _Chain, step: Step, values: Values, base: Base) -> tuple[sympy.Expr, ...]:
-    inner = c.inner
-    if c.outer.rule is not Rule.LOG or not isinstance(inner, sympy.Pow) or not inner.exp.is_number:
-        return ()
-    return (inner.exp * sympy.log(inner.base ** (inner.exp - 1)),)
-
-
-def _log_of_product(c: _Chain, step: Step, values: Values, base: Base) -> tuple[sympy.Expr, ...]:
-    """``ln(f g)`` split as ``ln f · ln g``: the reciprocals multiplied, or that product differentiated."""
-    parts = sympy.Mul.make_args(c.inner)
-    if c.outer.rule is not Rule.LOG or len([p for p in parts if p.has(step.wrt)]) < 2:
-        return ()
-    logs = [sympy.log(p) for p in parts]
-    split = sympy.Add(
-        *(
-            sympy.diff(p, step.wrt) / p * sympy.Mul(*(lg for j, lg in enumerate(logs) if j != i))
-            for i, p in enumerate(parts)
-        )
-    )
-    return (sympy.Mul(*(1 / p for p in parts)), split)
-
-
-def _chain_simple(make: Callable[[_Chain, Values, sympy.Symbol], sympy.Expr]) -> Perturb:
-    return _chain_perturb(lambda c, step, values, base: (make(c, values, step.wrt),))
-
-
 # ---------------------------------------------------------------------------- the catalogue
 
 _SIN, _COS, _TAN, _SEC, _CSC, _COT = sympy.sin, sympy.cos, sympy.tan, sympy.sec, sympy.csc, sympy.cot
@@ -326,7 +108,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="chain_rule_without_inner_derivative", rule=Rule.CHAIN,
         title="the chain rule without the inner derivative",
-        perturb=_chain_perturb(_without_inner),
+        perturb=chain_perturb(without_inner),
         says="wrote {wrong} for {d}, leaving out the derivative of the inner function {inner}; "
         "the chain rule multiplies by it: {d} = {right}.",
         example=("sin(x^2)", "cos(x^2)"),
@@ -334,7 +116,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="inner_differentiated_in_place", rule=Rule.CHAIN,
         title="the inner function differentiated in place",
-        perturb=_chain_simple(lambda c, values, x: c.outer_at(values, c.d_inner)),
+        perturb=chain_simple(lambda c, values, x: c.outer_at(values, c.d_inner)),
         says="put the inner derivative {dinner} inside the outer derivative; the chain rule keeps the "
         "inner function {inner} inside and multiplies by its derivative outside: {d} = {right}.",
         example=("sin(x^2)", "cos(2x)"),
@@ -342,7 +124,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="outer_derivative_at_wrong_argument", rule=Rule.CHAIN,
         title="the outer derivative evaluated at the variable, not at the inner function",
-        perturb=_chain_simple(lambda c, values, x: c.outer_at(values, x) * c.d_inner),
+        perturb=chain_simple(lambda c, values, x: c.outer_at(values, x) * c.d_inner),
         says="evaluated the outer derivative at {wrt} instead of at the inner function {inner}: "
         "{d} = {right}, not {wrong}.",
         example=("(x^2 + 1)^5", "5x^4 * 2x"),
@@ -350,21 +132,21 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="chain_rule_times_inner_function", rule=Rule.CHAIN,
         title="multiplied by the inner function instead of its derivative",
-        perturb=_chain_simple(lambda c, values, x: c.factors[0] * c.inner),
+        perturb=chain_simple(lambda c, values, x: c.factors[0] * c.inner),
         says="multiplied by the inner function {inner} instead of by its derivative {dinner}: {d} = {right}.",
         example=("sin(x^2)", "x^2 cos(x^2)"),
     ),
     ClassicMistake(
         name="chain_rule_inner_derivative_added", rule=Rule.CHAIN,
         title="the inner derivative added instead of multiplied",
-        perturb=_chain_simple(lambda c, values, x: c.factors[0] + c.d_inner),
+        perturb=chain_simple(lambda c, values, x: c.factors[0] + c.d_inner),
         says="added the inner derivative {dinner} instead of multiplying by it: {d} = {right}.",
         example=("sin(x^2)", "cos(x^2) + 2x"),
     ),
     ClassicMistake(
         name="exp_as_power_composite", rule=Rule.CHAIN,
         title="e^f (or a^f) taken as a power, f e^(f-1)",
-        perturb=_chain_perturb(_exp_as_power_composite),
+        perturb=chain_perturb(exp_as_power_composite),
         says="treated {expr} as a power of {inner} and wrote {wrong}; the variable is in the exponent, so it "
         "is an exponential, and with the chain rule {d} = {right}.",
         example=("e^(x^2)", "x^2 e^(x^2 - 1)"),
@@ -372,7 +154,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="log_as_power", rule=Rule.CHAIN,
         title="the power rule applied inside ln",
-        perturb=_chain_perturb(_log_as_power),
+        perturb=chain_perturb(log_as_power),
         says="brought the exponent of {inner} down in front of the logarithm and lowered it, writing "
         "{wrong}; ln of a power is not a power: {d} = {right}.",
         example=("ln(x^3)", "3 ln(x^2)"),
@@ -380,7 +162,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="log_of_product_split_wrongly", rule=Rule.CHAIN,
         title="ln of a product split as a product",
-        perturb=_chain_perturb(_log_of_product),
+        perturb=chain_perturb(log_of_product),
         says="treated ln({inner}) as a product of logarithms and wrote {wrong}; ln(f g) = ln f + ln g, "
         "so {d} = {right}.",
         example=("ln(x sin(x))", "1/(x sin(x))"),
@@ -389,7 +171,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="product_of_derivatives", rule=Rule.PRODUCT,
         title="the product rule taken as the product of the derivatives",
-        perturb=_product_of_derivatives,
+        perturb=product_of_derivatives,
         says="multiplied the derivatives of the factors of {expr}; the product rule is "
         "(f g)' = f' g + f g', so {d} = {right}.",
         example=("x^2 sin(x)", "2x cos(x)"),
@@ -397,7 +179,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="product_rule_with_minus", rule=Rule.PRODUCT,
         title="the product rule with a minus sign",
-        perturb=_product_minus,
+        perturb=product_minus,
         says="subtracted the term {term}; the product rule adds its terms, (f g)' = f' g + f g', "
         "so {d} = {right}.",
         example=("x^2 e^x", "2x e^x - x^2 e^x"),
@@ -406,7 +188,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="product_rule_term_missing", rule=Rule.PRODUCT,
         title="the product rule with a term missing",
-        perturb=_product_term_missing,
+        perturb=product_term_missing,
         says="never differentiated the factor {kept}, as if it were a constant; the product rule adds a "
         "term for each factor differentiated: {d} = {right}.",
         example=("x^2 sin(x)", "2x sin(x)"),
@@ -416,21 +198,21 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="constant_multiple_dropped", rule=Rule.CONSTANT_MULTIPLE,
         title="the constant factor dropped",
-        perturb=_constant_multiple(_dropped),
+        perturb=constant_multiple(dropped),
         says="dropped the constant factor {c}; a constant factor stays in front: {d} = {right}.",
         example=("5x^3", "3x^2"),
     ),
     ClassicMistake(
         name="sign_slip", rule=Rule.CONSTANT_MULTIPLE,
         title="a sign slip: the minus in front of a term lost",
-        perturb=_constant_multiple(_sign_lost),
+        perturb=constant_multiple(sign_lost),
         says="lost {minus} in front of {f}; it stays in front of the derivative: {d} = {right}.",
         example=("x^2 - e^x", "2x + e^x"),
     ),
     ClassicMistake(
         name="constant_factor_product_rule_zero", rule=Rule.CONSTANT_MULTIPLE,
         title="a constant factor differentiated too, giving 0",
-        perturb=_constant_multiple(lambda c, values, base, step: sympy.S.Zero if c not in (1, -1) else None),
+        perturb=constant_multiple(lambda c, values, base, step: sympy.S.Zero if c not in (1, -1) else None),
         says="multiplied the derivative of {c}, which is 0, by the derivative of {f}; a constant factor "
         "is not differentiated, it stays: {d} = {right}.",
         example=("5x^3", "0"),
@@ -447,7 +229,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="quotient_rule_numerator_swapped", rule=Rule.QUOTIENT,
         title="the quotient rule with the numerator's terms swapped",
-        perturb=_quotient(lambda step, values, base, f, g: _negated(base(step, values))),
+        perturb=quotient(lambda step, values, base, f, g: negated(base(step, values))),
         says="wrote the numerator as f g' - f' g, which flips the sign; the quotient rule is "
         "(f' g - f g')/g^2 with f = {f}, g = {g}: {d} = {right}.",
         example=("sin(x)/x", "(sin(x) - x cos(x))/x^2"),
@@ -456,7 +238,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="quotient_rule_denominator_not_squared", rule=Rule.QUOTIENT,
         title="the quotient rule with the denominator not squared",
-        perturb=_quotient(lambda step, values, base, f, g: _times(base(step, values), g)),
+        perturb=quotient(lambda step, values, base, f, g: times(base(step, values), g)),
         says="divided by {g} instead of its square; the quotient rule is (f' g - f g')/g^2: {d} = {right}.",
         example=("sin(x)/x", "(x cos(x) - sin(x))/x"),
         composes=True,
@@ -464,7 +246,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="quotient_of_derivatives", rule=Rule.QUOTIENT,
         title="the quotient rule taken as the quotient of the derivatives",
-        perturb=_quotient(lambda step, values, base, f, g: values[0] / values[1] if values[1] != 0 else None),
+        perturb=quotient(lambda step, values, base, f, g: values[0] / values[1] if values[1] != 0 else None),
         says="divided the derivative of {f} by the derivative of {g}; the quotient rule is "
         "(f' g - f g')/g^2: {d} = {right}.",
         example=("(x^2 + 1)/(x - 1)", "2x"),
@@ -472,7 +254,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="quotient_rule_with_plus", rule=Rule.QUOTIENT,
         title="the quotient rule with a plus sign",
-        perturb=_quotient(lambda step, values, base, f, g: base(step, (values[0], -values[1]))),
+        perturb=quotient(lambda step, values, base, f, g: base(step, (values[0], -values[1]))),
         says="added the two terms of the numerator as in the product rule; the quotient rule subtracts: "
         "(f' g - f g')/g^2 with f = {f}, g = {g}: {d} = {right}.",
         example=("(x^2 + 1)/(x - 1)", "(2x(x - 1) + x^2 + 1)/(x - 1)^2"),
@@ -482,7 +264,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="power_rule_exponent_not_lowered", rule=Rule.POWER,
         title="the power rule without lowering the exponent",
-        perturb=_power(lambda u, n: n * u**n),
+        perturb=power(lambda u, n: n * u**n),
         says="brought the exponent {n} down but did not lower it; the power rule is "
         "d/du u^n = n u^(n-1): {d} = {right}, not {wrong}.",
         example=("x^3", "3x^3"),
@@ -490,7 +272,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="power_rule_coefficient_dropped", rule=Rule.POWER,
         title="the power rule with the exponent not brought down",
-        perturb=_power(lambda u, n: u ** (n - 1)),
+        perturb=power(lambda u, n: u ** (n - 1)),
         says="lowered the exponent but did not bring {n} down as a factor; the power rule is "
         "d/du u^n = n u^(n-1): {d} = {right}, not {wrong}.",
         example=("sqrt(x)", "1/sqrt(x)"),
@@ -498,7 +280,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="power_rule_negative_exponent_raised", rule=Rule.POWER,
         title="a negative exponent moved the wrong way",
-        perturb=_power(lambda u, n: n * u ** (n + 1) if n.is_negative else None),
+        perturb=power(lambda u, n: n * u ** (n + 1) if n.is_negative else None),
         says="raised the exponent {n} by one instead of lowering it; the power rule lowers it, negative or "
         "not: {d} = {right}, not {wrong}.",
         example=("1/x^2", "-2/x"),
@@ -506,7 +288,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="antiderivative_of_power", rule=Rule.POWER,
         title="the antiderivative instead of the derivative (a power)",
-        perturb=_power(lambda u, n: u ** (n + 1) / (n + 1) if n != -1 else None),
+        perturb=power(lambda u, n: u ** (n + 1) / (n + 1) if n != -1 else None),
         says="raised the exponent and divided by the new one, which is integration; differentiation brings "
         "the exponent down and lowers it: {d} = {right}.",
         example=("x^2", "x^3/3"),
@@ -514,7 +296,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="antiderivative_of_reciprocal", rule=Rule.POWER,
         title="the antiderivative instead of the derivative (1/x)",
-        perturb=_antiderivative_of_reciprocal,
+        perturb=antiderivative_of_reciprocal,
         says="wrote {wrong}, whose derivative is {expr}: that is the antiderivative; the derivative of "
         "{expr} = {wrt}^(-1) is {right}.",
         example=("1/x", "ln(x)"),
@@ -522,7 +304,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="power_rule_on_variable_exponent", rule=Rule.GENERAL_POWER,
         title="the power rule used on a variable exponent",
-        perturb=_general_power(as_power=True),
+        perturb=general_power(as_power=True),
         says="used the power rule on {expr}, whose exponent {g} is not a constant; logarithmic "
         "differentiation gives {d} = {right}.",
         example=("x^x", "x x^(x - 1)"),
@@ -530,7 +312,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="general_power_as_exponential", rule=Rule.GENERAL_POWER,
         title="the exponential rule used on a variable base",
-        perturb=_general_power(as_power=False),
+        perturb=general_power(as_power=False),
         says="used the rule for a^x on {expr}, whose base {f} is not a constant; logarithmic "
         "differentiation gives {d} = {right}.",
         example=("x^x", "x^x ln(x)"),
@@ -539,7 +321,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="exponential_as_power", rule=Rule.EXPONENTIAL_BASE,
         title="d/dx a^x taken as x a^(x-1)",
-        perturb=_exponential(as_power=True),
+        perturb=exponential(as_power=True),
         says="used the power rule on {expr}, but the variable is in the exponent: {d} = {right}, "
         "not {wrong}.",
         example=("2^x", "x*2^(x-1)"),
@@ -547,7 +329,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="exponential_base_without_log", rule=Rule.EXPONENTIAL_BASE,
         title="d/dx a^x taken as a^x, without ln a",
-        perturb=_exponential(as_power=False),
+        perturb=exponential(as_power=False),
         says="treated {expr} like e^u, which is its own derivative; any other base brings the factor ln of "
         "the base: {d} = {right}.",
         example=("2^x", "2^x"),
@@ -555,7 +337,7 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="exp_as_power", rule=Rule.EXP,
         title="d/dx e^x taken as x e^(x-1)",
-        perturb=_exponential(as_power=True),
+        perturb=exponential(as_power=True),
         says="used the power rule on {expr}, but the variable is in the exponent: e^u is its own derivative, "
         "{d} = {right}.",
         example=("e^x", "x e^(x - 1)"),
@@ -563,90 +345,90 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     ClassicMistake(
         name="exp_rule_on_log", rule=Rule.LOG,
         title="ln x treated as its own derivative, like e^x",
-        perturb=_leaf(sympy.log, wrong=sympy.log),
+        perturb=leaf(sympy.log, wrong=sympy.log),
         says="kept {expr} as its own derivative; only e^u does that, and {d} = {right}.",
         example=("ln(x)", "ln(x)"),
     ),
     # -- trigonometric functions ----------------------------------------------------------
     ClassicMistake(
         name="cos_derivative_sign", rule=Rule.TRIG, title="a sign error on the derivative of cos",
-        perturb=_leaf(_COS, wrong=_SIN),
+        perturb=leaf(_COS, wrong=_SIN),
         says="differentiated {expr} to {wrong}; the derivative of cos carries a minus sign: {d} = {right}.",
         example=("cos(x)", "sin(x)"),
     ),
     ClassicMistake(
         name="sin_derivative_sign", rule=Rule.TRIG, title="a minus sign put on the derivative of sin",
-        perturb=_leaf(_SIN, wrong=lambda u: -_COS(u)),
+        perturb=leaf(_SIN, wrong=lambda u: -_COS(u)),
         says="differentiated {expr} to {wrong}; only the co-functions get a minus sign: {d} = {right}.",
         example=("sin(x)", "-cos(x)"),
     ),
     ClassicMistake(
         name="tan_derivative_not_squared", rule=Rule.TRIG, title="d/dx tan x taken as sec x",
-        perturb=_leaf(_TAN, wrong=_SEC),
+        perturb=leaf(_TAN, wrong=_SEC),
         says="differentiated {expr} to {wrong}; the derivative of tan is sec squared: {d} = {right}.",
         example=("tan(x)", "sec(x)"),
     ),
     ClassicMistake(
         name="sec_derivative_as_tan_squared", rule=Rule.TRIG, title="d/dx sec x taken as tan^2 x",
-        perturb=_leaf(_SEC, wrong=lambda u: _TAN(u) ** 2),
+        perturb=leaf(_SEC, wrong=lambda u: _TAN(u) ** 2),
         says="differentiated {expr} to {wrong}, mirroring tan' = sec^2; sec = 1/cos differentiates to "
         "sec tan: {d} = {right}.",
         example=("sec(x)", "tan(x)^2"),
     ),
     ClassicMistake(
         name="cot_derivative_sign", rule=Rule.TRIG, title="a sign error on the derivative of cot",
-        perturb=_leaf(_COT, wrong=lambda u: _CSC(u) ** 2),
+        perturb=leaf(_COT, wrong=lambda u: _CSC(u) ** 2),
         says="differentiated {expr} to {wrong}; the co-functions take a minus sign: {d} = {right}.",
         example=("cot(x)", "csc(x)^2"),
     ),
     ClassicMistake(
         name="sec_derivative_sign", rule=Rule.TRIG, title="a minus sign put on the derivative of sec",
-        perturb=_leaf(_SEC, wrong=lambda u: -_SEC(u) * _TAN(u)),
+        perturb=leaf(_SEC, wrong=lambda u: -_SEC(u) * _TAN(u)),
         says="differentiated {expr} to {wrong}; sec is not a co-function, so no minus sign: {d} = {right}.",
         example=("sec(x)", "-sec(x) tan(x)"),
     ),
     ClassicMistake(
         name="csc_derivative_sign", rule=Rule.TRIG, title="a sign error on the derivative of csc",
-        perturb=_leaf(_CSC, wrong=lambda u: _CSC(u) * _COT(u)),
+        perturb=leaf(_CSC, wrong=lambda u: _CSC(u) * _COT(u)),
         says="differentiated {expr} to {wrong}; the co-functions take a minus sign: {d} = {right}.",
         example=("csc(x)", "csc(x) cot(x)"),
     ),
     ClassicMistake(
         name="antiderivative_of_cos", rule=Rule.TRIG,
         title="the antiderivative instead of the derivative (cos)",
-        perturb=_leaf(_COS, wrong=_SIN),
+        perturb=leaf(_COS, wrong=_SIN),
         says="wrote {wrong}, whose derivative is {expr}: that is the antiderivative; {d} = {right}.",
         example=("cos(x)", "sin(x)"),
     ),
     # -- inverse trigonometric functions -------------------------------------------------
     ClassicMistake(
         name="acos_derivative_sign", rule=Rule.INVERSE_TRIG, title="d/dx arccos x without the minus sign",
-        perturb=_leaf(sympy.acos, wrong=lambda u: 1 / _SQRT(1 - u**2)),
+        perturb=leaf(sympy.acos, wrong=lambda u: 1 / _SQRT(1 - u**2)),
         says="wrote {wrong}, the derivative of arcsin; arccos decreases, so {d} = {right}.",
         example=("acos(x)", "1/sqrt(1 - x^2)"),
     ),
     ClassicMistake(
         name="asin_derivative_sign", rule=Rule.INVERSE_TRIG, title="d/dx arcsin x with a minus sign",
-        perturb=_leaf(sympy.asin, wrong=lambda u: -1 / _SQRT(1 - u**2)),
+        perturb=leaf(sympy.asin, wrong=lambda u: -1 / _SQRT(1 - u**2)),
         says="wrote {wrong}, the derivative of arccos; arcsin increases, so {d} = {right}.",
         example=("asin(x)", "-1/sqrt(1 - x^2)"),
     ),
     ClassicMistake(
         name="asin_derivative_without_root", rule=Rule.INVERSE_TRIG,
         title="d/dx arcsin x without the square root",
-        perturb=_leaf(sympy.asin, wrong=lambda u: 1 / (1 - u**2)),
+        perturb=leaf(sympy.asin, wrong=lambda u: 1 / (1 - u**2)),
         says="wrote {wrong}; the derivative of arcsin has a square root in the denominator: {d} = {right}.",
         example=("asin(x)", "1/(1 - x^2)"),
     ),
     ClassicMistake(
         name="atan_derivative_with_root", rule=Rule.INVERSE_TRIG, title="d/dx arctan x with a square root",
-        perturb=_leaf(sympy.atan, wrong=lambda u: 1 / _SQRT(1 + u**2)),
+        perturb=leaf(sympy.atan, wrong=lambda u: 1 / _SQRT(1 + u**2)),
         says="wrote {wrong}; the derivative of arctan has no square root: {d} = {right}.",
         example=("atan(x)", "1/sqrt(1 + x^2)"),
     ),
     ClassicMistake(
         name="inverse_as_reciprocal", rule=Rule.INVERSE_TRIG, title="an inverse function read as 1/f",
-        perturb=_reciprocal_of_inverse,
+        perturb=reciprocal_of_inverse,
         says="differentiated {reciprocal}, but {expr} is the inverse function, not the reciprocal: "
         "{d} = {right}.",
         example=("asin(x)", "-cos(x)/sin(x)^2"),
@@ -654,26 +436,26 @@ CATALOGUE: tuple[ClassicMistake, ...] = (
     # -- constants -----------------------------------------------------------------------
     ClassicMistake(
         name="constant_derivative_one", rule=Rule.CONSTANT, title="the derivative of a constant taken as 1",
-        perturb=_constant(lambda c: sympy.S.One),
+        perturb=constant(lambda c: sympy.S.One),
         says="took the derivative of the constant {expr} as 1; a constant does not change, so its "
         "derivative is 0 (only {wrt} itself has derivative 1).",
         example=("5", "1"),
     ),
     ClassicMistake(
         name="power_rule_on_constant", rule=Rule.CONSTANT, title="the power rule used on a constant",
-        perturb=_constant(_power_of_constant),
+        perturb=constant(power_of_constant),
         says="used the power rule on {expr}, but it is a number, not a power of {wrt}: its derivative is 0.",
         example=("pi^2", "2pi"),
     ),
     ClassicMistake(
         name="constant_exponential_as_exp", rule=Rule.CONSTANT, title="e^c treated like e^x",
-        perturb=_constant(lambda c: c if isinstance(c, sympy.exp) else None),
+        perturb=constant(lambda c: c if isinstance(c, sympy.exp) else None),
         says="kept {expr} as its own derivative like e^{wrt}, but it is a constant: its derivative is 0.",
         example=("e^2", "e^2"),
     ),
     ClassicMistake(
         name="log_rule_on_constant", rule=Rule.CONSTANT, title="the ln rule used on a constant",
-        perturb=_constant(lambda c: 1 / c.args[0] if isinstance(c, sympy.log) else None),
+        perturb=constant(lambda c: 1 / c.args[0] if isinstance(c, sympy.log) else None),
         says="used d/du ln u = 1/u on {expr}, but it is a number, so its derivative is 0.",
         example=("ln(2)", "1/2"),
     ),

@@ -36,7 +36,8 @@ from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.rules import combine
 from chainrule.homework.catalogue import CATALOGUE, Base, ClassicMistake, Values, Variant, d_dx
 from chainrule.homework.difference import FirstDifference, first_difference, step_label
-from chainrule.homework.equality import decide, decimal_number, value_at
+from chainrule.homework.equality import decide
+from chainrule.homework.points import decimal_number, value_at
 from chainrule.printing import plain
 
 __all__ = [
