@@ -332,7 +332,8 @@ def value_at(
 
 
 def show_number(value: sympy.Expr) -> str:
-    if isinstance(value, sympy.Rational) and (value.q == 1 or len(str(value)) <= 12):
+    """A point's coordinate for a sentence: exact when short (``50``, ``1/3``), else 6 digits."""
+    if isinstance(value, sympy.Rational) and len(str(value)) <= 12:
         return str(value)
     return mpmath.nstr(mpmath.mpf(sympy.N(value, 20)), 6)
 
