@@ -93,8 +93,8 @@ class Decision:
 
 
 def decide(
-    expected: sympy.Expr,
-    answer: sympy.Expr,
+    expected: sympy.Expr | int | float,
+    answer: sympy.Expr | int | float,
     *,
     domain: sympy.Expr | None = None,
     seed: int = 0,
@@ -108,7 +108,7 @@ def decide(
             are not compared (unless it is real nowhere; then values may be complex).
         seed: the seed of the ordinary points, so a decision is the same every time.
     """
-    expected, answer = sympy.sympify(expected), sympy.sympify(answer)
+    expected, answer = _as_expr(expected), _as_expr(answer)
     if _has_undefined(expected, answer, domain):
         return _by_compare(expected, answer, domain, seed)
     decimals = bool(expected.atoms(sympy.Float) or answer.atoms(sympy.Float))
@@ -173,6 +173,13 @@ def _agreed(difference: sympy.Expr, domain: sympy.Expr | None, sampled: Sampled,
 
 
 # ---------------------------------------------------------------------------- exact
+
+
+def _as_expr(value: sympy.Expr | int | float) -> sympy.Expr:
+    """A number given as Python's is SymPy's (never text: nothing here parses)."""
+    if isinstance(value, sympy.Basic):
+        return value
+    return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
 
 
 def _as_decimals(expr: sympy.Expr) -> sympy.Expr:

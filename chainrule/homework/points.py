@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import mpmath
@@ -254,10 +254,10 @@ def real_roots(g: sympy.Expr, v: sympy.Symbol) -> tuple[list[sympy.Expr], bool]:
 
 def _scan_roots(g: sympy.Expr, v: sympy.Symbol) -> tuple[list[sympy.Expr], bool]:
     """Sign changes of ``g`` on grids at several scales, refined by bisection."""
-    try:
-        f = sympy.lambdify(v, g, modules="mpmath")
-    except Exception:  # noqa: BLE001 - any failure to build it: say the roots are unknown
-        return [], False
+
+    def f(t: mpmath.mpf) -> mpmath.mpf | mpmath.mpc | None:
+        return value_at(g, {v: t}, 40)
+
     roots: list[sympy.Expr] = []
     with mpmath.workdps(40):
         for scale in (1, 10, 100, 10**4, 10**6):
@@ -280,19 +280,15 @@ def _scan_roots(g: sympy.Expr, v: sympy.Symbol) -> tuple[list[sympy.Expr], bool]
     return roots, True
 
 
-def _real_at(f: object, t: mpmath.mpf) -> mpmath.mpf | None:
-    try:
-        value = f(t)  # type: ignore[operator]
-    except (ValueError, ZeroDivisionError, TypeError, OverflowError):
-        return None
-    if isinstance(value, mpmath.mpc) and abs(value.imag) > mpmath.mpf(10) ** -30:
-        return None
-    value = mpmath.re(value)
-    return value if mpmath.isfinite(value) else None
+def _real_at(f: Callable[[mpmath.mpf], mpmath.mpf | mpmath.mpc | None], t: mpmath.mpf) -> mpmath.mpf | None:
+    value = f(t)
+    return value if value is not None and not isinstance(value, mpmath.mpc) else None
 
 
-def _bisect(f: object, a: mpmath.mpf, b: mpmath.mpf, fa: mpmath.mpf) -> mpmath.mpf | None:
-    for _ in range(120):
+def _bisect(
+    f: Callable[[mpmath.mpf], mpmath.mpf | mpmath.mpc | None], a: mpmath.mpf, b: mpmath.mpf, fa: mpmath.mpf
+) -> mpmath.mpf | None:
+    for _ in range(90):
         mid = (a + b) / 2
         fm = _real_at(f, mid)
         if fm is None:
