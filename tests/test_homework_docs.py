@@ -6,8 +6,11 @@
   fine here: ``check`` exits 1 for a wrong answer, by design.
 - ``>>>`` examples run as doctests.
 
-After a deliberate change of the output, regenerate the console blocks with
-``python tests/test_homework_docs.py --regenerate`` and review the diff.
+- the catalogue table between ``<!-- catalogue -->`` markers is made from
+  ``chainrule.homework.catalogue.CATALOGUE``.
+
+After a deliberate change of the output, regenerate the console blocks and the
+table with ``python tests/test_homework_docs.py --regenerate`` and review the diff.
 """
 
 from __future__ import annotations
@@ -24,6 +27,24 @@ import pytest
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DOC = DOCS / "homework.md"
 BLOCK = re.compile(r"^```console\n\$ (chainrule [^\n]*)\n(.*?)^```\n", re.M | re.S)
+TABLE = re.compile(r"(<!-- catalogue -->\n)(.*?)(<!-- /catalogue -->)", re.S)
+
+
+def catalogue_table() -> str:
+    """The catalogue as a Markdown table: rule, name, what it is, its own example."""
+    from chainrule.homework.catalogue import CATALOGUE
+
+    lines = [
+        f"{len(CATALOGUE)} entries.",
+        "",
+        "| Rule | Name | The mistake | Example: exercise → wrong answer |",
+        "| --- | --- | --- | --- |",
+    ]
+    for mistake in CATALOGUE:
+        expr, answer = mistake.example
+        title = mistake.title.replace("|", "\\|")
+        lines.append(f"| {mistake.rule.title} | `{mistake.name}` | {title} | `{expr}` → `{answer}` |")
+    return "\n".join(lines) + "\n"
 
 
 def console_blocks(text: str) -> list[re.Match[str]]:
@@ -46,17 +67,23 @@ def run(command: str) -> str:
     return result.output
 
 
-def test_docs_show_both_commands_and_every_mistake() -> None:
-    from chainrule.homework.mistakes import CATALOGUE
+def test_docs_show_both_commands_and_list_the_catalogue() -> None:
+    from chainrule.homework.catalogue import CATALOGUE
 
     text = DOC.read_text()
     commands = [m.group(1) for m in console_blocks(text)]
     assert any(c.startswith("chainrule check") for c in commands)
     assert any(c.startswith("chainrule worksheet") for c in commands)
-    shown = "".join(m.group(2) for m in console_blocks(text))
+    table = TABLE.search(text)
+    assert table is not None, "docs/homework.md has no <!-- catalogue --> table"
+    assert table.group(2) == catalogue_table(), (
+        "docs/homework.md's catalogue is out of date; run python tests/test_homework_docs.py --regenerate"
+    )
     for mistake in CATALOGUE:
         assert f"`{mistake.name}`" in text, mistake.name
-        assert mistake.title in shown, f"no example output shows {mistake.title!r}"
+    shown = "".join(m.group(2) for m in console_blocks(text))
+    for kind in ("Mistake: ", "each one alone:", "together give this answer:", "It first differs"):
+        assert kind in shown, f"no example shows a diagnosis with {kind!r}"
 
 
 def test_docs_list_every_option() -> None:
@@ -91,7 +118,8 @@ def regenerate() -> None:
         pieces.append(run(match.group(1)).rstrip("\n") + "\n")
         last = match.end(2)
     pieces.append(text[last:])
-    DOC.write_text("".join(pieces))
+    text = "".join(pieces)
+    DOC.write_text(TABLE.sub(lambda m: m.group(1) + catalogue_table() + m.group(3), text))
 
 
 if __name__ == "__main__":

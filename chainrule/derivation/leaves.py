@@ -78,6 +78,10 @@ def exponential_base_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> 
     if not isinstance(expr, sympy.Pow) or expr.exp != wrt or ctx.depends(expr.base, wrt):
         return None
     a = expr.base
+    if a.is_nonpositive:  # 0^x and (-2)^x: no real function of x to differentiate
+        raise UnsupportedError(
+            f"chainrule cannot differentiate {plain(expr)}: a^x is a real function of x only for a base a > 0"
+        )
     return _step(
         Rule.EXPONENTIAL_BASE,
         expr,

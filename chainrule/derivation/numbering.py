@@ -100,3 +100,22 @@ def label_of(derivation: Derivation, target: Step, detail: str = DEFAULT_DETAIL)
         for sub in step.substeps:
             stack.append((sub, labels.get(id(sub), nearest)))
     return labels[id(derivation.root)]
+
+
+def labels_by_path(root: Step, detail: str = DEFAULT_DETAIL) -> dict[tuple[int, ...], str]:
+    """Each step's number by its path (child indices from ``root``); a hidden step has its
+    nearest shown ancestor's, as :func:`label_of` gives it."""
+    check_detail(detail)
+    out: dict[tuple[int, ...], str] = {}
+    # Explicit stack: (path, step, nearest shown ancestor, its label, its shown children).
+    stack: list[tuple[tuple[int, ...], Step, Step, str, list[Step]]] = [((), root, root, "1", [])]
+    while stack:
+        path, step, anchor, label, siblings = stack.pop()
+        if path and shown(step, detail):
+            label = f"{label}.{next(k for k, s in enumerate(siblings) if s is step) + 1}"
+            anchor = step
+        out[path] = label
+        visible = _visible_children(anchor, detail) if anchor is step else siblings
+        for i, sub in enumerate(step.substeps):
+            stack.append(((*path, i), sub, anchor, label, visible))
+    return out

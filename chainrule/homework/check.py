@@ -1,99 +1,78 @@
-"""Check a student's derivative: right or wrong, where it differs, and which mistake.
+"""Check a student's derivative: right, wrong or undecided; where it differs; which mistake.
 
-``check(expr, answer)`` derives ``expr`` step by step, then compares the
-answer with the derivative numerically (``chainrule.derivation.verify.compare``), so
-any equivalent form is right: ``cos(x^2)*2x`` for ``sin(x^2)``, ``1 +
-tan(x)^2`` for ``tan(x)``. A wrong answer gets a point where the two differ,
-and, when it matches a classic mistake (``chainrule.homework.mistakes``), that
-mistake's name and the step where it happens.
-
-The module is ``checking`` so that ``chainrule.check`` stays the function.
+``check(expr, answer)`` derives ``expr`` step by step, then decides whether
+the answer equals the derivative (``chainrule.homework.equality``: exactly
+where algebra can, at chosen points where it must, and "could not decide"
+rather than a guess), so any equivalent form is right: ``cos(x^2)*2x`` for
+``sin(x^2)``, ``1 + tan(x)^2`` for ``tan(x)``. A wrong answer gets a point
+where the two differ and a diagnosis (``chainrule.homework.mistakes``): the
+classic mistake that gives it, with the step number of ``chainrule derive``,
+both when two do, two made together, or else the first step where it leaves
+the right derivation.
 
 >>> result = check("sin(x^2)", "cos(x^2)")
 >>> result.correct
 False
 >>> print(result.mistake)
-the chain rule without the inner derivative, in step 1 (chain rule on sin(x**2)): d/dx sin(x**2) \
-needs the derivative of the inner function x**2 (its derivative is 2*x), which is missing.
+In step 1 you wrote cos(x**2) for d/dx sin(x**2), leaving out the derivative of the inner \
+function x**2; the chain rule multiplies by it: d/dx sin(x**2) = 2*x*cos(x**2).
 >>> check("sin(x^2)", "2x cos(x^2)").correct
 True
+>>> check("5", "1").mistake.name
+'constant_derivative_one'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import mpmath
 import sympy
 
-from chainrule.derivation.model import Binding, Derivation, Step
-from chainrule.derivation.numbering import label_of
-from chainrule.derivation.verify import compare
+from chainrule.derivation.model import Derivation
 from chainrule.display import Displayable
-from chainrule.homework.mistakes import Found, candidates
+from chainrule.homework.equality import decide
+from chainrule.homework.mistakes import Diagnosis, Misstep, diagnose
 from chainrule.parsing.inputs import read_expr
-from chainrule.printing import plain
 from chainrule.recursion import run_deep
+from chainrule.written import evaluated
+
+#: The variable of an exercise that has none (``check 5 1``): a constant's derivative is 0 by any.
+DEFAULT_VARIABLE = "x"
+
+Mistake = Misstep
+"""The name this library gave a misstep before; the same class."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Counterexample:
     """A point where the answer and the derivative differ, with both values.
 
-    The values are complex (``mpmath.mpc``) only where the expression is real nowhere.
+    The values are complex (``mpmath.mpc``) where the expression is real nowhere, or
+    where the answer is not real although the derivative is.
     """
 
-    point: tuple[tuple[sympy.Symbol, sympy.Float], ...]
+    point: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
     expected_value: mpmath.mpf | mpmath.mpc
     got_value: mpmath.mpf | mpmath.mpc
-
-
-@dataclass(frozen=True, kw_only=True)
-class Mistake:
-    """A classic mistake that reproduces a wrong answer.
-
-    Args:
-        name: the catalogue's identifier, e.g. ``chain_rule_without_inner_derivative``.
-        title: what it is, e.g. "the chain rule without the inner derivative".
-        step: the step of the correct derivation where it happens.
-        label: that step's number as ``chainrule derive`` shows it (``1.2``).
-        explanation: one sentence on what goes wrong there.
-        wrong_result: the whole derivative as the mistake makes it.
-        count: at how many steps it was made (more than 1: everywhere the rule is used).
-        where: the intermediate variables the step uses (``u = x**2``).
-    """
-
-    name: str
-    title: str
-    step: Step
-    label: str
-    explanation: str
-    wrong_result: sympy.Expr
-    count: int = 1
-    where: tuple[Binding, ...] = ()
-
-    @property
-    def location(self) -> str:
-        """``step 1.2 (chain rule on exp(5*x))``, with the names it uses."""
-        places = f"step {self.label}"
-        if self.count > 1:
-            places = f"{self.count} steps, the first {places}"
-        defs = "".join(f", {n} = {plain(e)}" for n, e in self.where)
-        return f"{places} ({self.step.rule.title} rule on {plain(self.step.expr)}{defs})"
-
-    def __str__(self) -> str:
-        return f"{self.title}, in {self.location}: {self.explanation}"
+    difference: mpmath.mpf | mpmath.mpc | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class CheckResult(Displayable):
     """The verdict on one answer.
 
-    ``correct`` is ``True`` or ``False``, or ``None`` when there is no point
-    where the expression, the derivative and the answer are all defined, so
-    nothing can be compared. ``checked`` counts the points compared.
+    Args:
+        correct: ``True``, ``False``, or ``None`` when it could not be decided.
+        decided_by: ``"exact"`` (algebra), ``"numeric"`` (agreement or a difference at
+            points) or ``"undecided"``.
+        reason: one sentence: how it was decided, or why it could not be.
+        checked: the points compared (before the first difference, for a wrong answer).
+        counterexample: a point where they differ, when one was found.
+        diagnosis: for a wrong answer, the classic mistakes that give it, or the first
+            step where it differs.
     """
 
     view_kind: ClassVar[str] = "check"
@@ -105,8 +84,17 @@ class CheckResult(Displayable):
     expected: sympy.Expr
     derivation: Derivation
     checked: int
+    decided_by: str = "exact"
+    reason: str = ""
     counterexample: Counterexample | None = None
-    mistake: Mistake | None = None
+    diagnosis: Diagnosis | None = None
+
+    @property
+    def mistake(self) -> Misstep | None:
+        """The first mistake named (the only one, unless two are named), or ``None``."""
+        if self.diagnosis is None or not self.diagnosis.explanations:
+            return None
+        return self.diagnosis.explanations[0].missteps[0]
 
     @property
     def exit_code(self) -> int:
@@ -122,7 +110,8 @@ def check(
     Args:
         expr: what is differentiated, as text (the safe parser reads it) or SymPy.
         answer: the proposed derivative, likewise.
-        wrt: the variable; inferred when ``expr`` has exactly one.
+        wrt: the variable; inferred when ``expr`` has exactly one (when it has none,
+            the answer's only variable, else ``x``: the derivative is 0 either way).
     """
     return run_deep(_check, expr, answer, wrt)
 
@@ -130,61 +119,39 @@ def check(
 def _check(expr: str | sympy.Expr, answer: str | sympy.Expr, wrt: str | sympy.Symbol | None) -> CheckResult:
     from chainrule.derivation.engine import derive
 
+    proposed = read_expr(answer, parameter="answer")
+    if wrt is None and not read_expr(expr).free_symbols:
+        names = sorted(s.name for s in proposed.free_symbols if isinstance(s, sympy.Symbol))
+        wrt = names[0] if len(names) == 1 else DEFAULT_VARIABLE
     derivation = derive(expr, wrt)
-    answer_expr = _same_symbols(read_expr(answer, parameter="answer"), derivation)
-    return _judge(derivation, answer_expr)
+    return judge(derivation, _same_symbols(proposed, derivation))
 
 
-def _judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
-    domain = derivation.expr
-    comparison = compare(derivation.result, answer, domain=domain)
-    common: dict[str, Any] = {
-        "expr": derivation.expr,
-        "answer": answer,
-        "wrt": derivation.wrt,
-        "expected": derivation.result,
-        "derivation": derivation,
-        "checked": comparison.checked,
-    }
-    if comparison.difference is None:
-        return CheckResult(correct=True if comparison.checked else None, **common)
-    assert comparison.expected_value is not None and comparison.got_value is not None
-    counter = Counterexample(
-        point=tuple(comparison.difference.items()),
-        expected_value=comparison.expected_value,
-        got_value=comparison.got_value,
-    )
+def judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
+    """The verdict on ``answer`` as the derivative that ``derivation`` explains."""
+    as_sympy = evaluated(answer)  # the answer as typed is kept for display; SymPy's form is compared
+    decision = decide(derivation.result, as_sympy, domain=derivation.expr)
+    counter = None
+    at, want, have = decision.point, decision.expected_value, decision.answer_value
+    if at is not None and want is not None and have is not None:
+        counter = Counterexample(
+            point=at,
+            expected_value=want,
+            got_value=have,
+            difference=decision.difference,
+        )
     return CheckResult(
-        correct=False, counterexample=counter, mistake=find_mistake(derivation, answer), **common
-    )
-
-
-def find_mistake(derivation: Derivation, answer: sympy.Expr) -> Mistake | None:
-    """The first classic mistake whose wrong derivative equals ``answer``, if any."""
-    for found in candidates(derivation.root):
-        if compare(found.result, answer, domain=derivation.expr).equal:
-            return _mistake(found, derivation)
-    return None
-
-
-def _mistake(found: Found, derivation: Derivation) -> Mistake:
-    # The names bound above the step that its expression uses: "u = x**2".
-    scope: dict[sympy.Symbol, sympy.Expr] = {}
-    step = derivation.root
-    for i in found.path:
-        scope.update(step.bindings_dict)
-        step = step.substeps[i]
-    used = found.step.expr.free_symbols | {found.step.wrt}
-    where = tuple((n, e) for n, e in scope.items() if n in used)
-    return Mistake(
-        name=found.mistake.name,
-        title=found.mistake.title,
-        step=found.step,
-        label=label_of(derivation, found.step),
-        explanation=found.wrong.why,
-        wrong_result=found.result,
-        count=found.count,
-        where=where,
+        expr=derivation.expr,
+        answer=answer,
+        wrt=derivation.wrt,
+        correct=decision.equal,
+        expected=derivation.result,
+        derivation=derivation,
+        checked=decision.checked,
+        decided_by=decision.by,
+        reason=decision.reason,
+        counterexample=counter,
+        diagnosis=diagnose(derivation, as_sympy) if decision.equal is False else None,
     )
 
 

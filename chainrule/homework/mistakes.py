@@ -1,326 +1,345 @@
-"""The catalogue of classic mistakes, and how to find one in a wrong answer.
+"""Which classic mistakes explain a wrong answer, and at which step.
 
-A mistake is found by re-deriving the wrong way: walk the correct step tree,
-recompute one step's result as the mistake would (``d/dx sin(x**2)`` without
-the inner derivative), then rebuild every ancestor's result from its
-substeps' results with the same combination the correct rule uses (a sum
-adds, a product takes one term per factor, a chain multiplies its links). If
-the wrong derivative that comes out equals the student's answer, numerically,
-that is the mistake, and the step where it happens is known. So a mistake is
-recognised anywhere inside a larger expression: ``x + exp(5x)`` answered
-``1 + exp(5x)`` is the chain rule without the inner derivative, at ``exp(5x)``.
+The search re-derives the wrong way. It walks the right step tree, computes
+one step's result as a catalogue entry (``chainrule.homework.catalogue``)
+perturbs that rule's combination, rebuilds every enclosing step from its parts
+with the rules' own combinations (``rules.combine``: a sum adds, a product
+takes one term per factor, a chain multiplies its links), and compares the
+whole with the answer. So a mistake is found anywhere inside a larger
+expression, and the step it blames is the only one done wrong.
 
-How to add a mistake: write one small function ``(step, values) -> tuple of
-Wrong`` that returns nothing when the mistake does not apply to the step,
-and one entry in ``CATALOGUE`` (its name, a title, the rules it applies to).
-``values`` are the results of the step's substeps (already mistaken, when
-the same mistake is made at several steps at once).
+Blame follows three rules:
 
-Besides each single step, the same mistake made at every step where it
-applies is tried too: a student who misremembers a rule misapplies it
-everywhere.
+1. Every single misstep that reproduces the answer is named: one entry at one
+   step, or the same entry at every step where it applies (a rule
+   misremembered). Two or more distinct entries: "either", all named.
+2. Only when none does, two missteps at once (two steps, or two entries
+   composed at one step): "together".
+3. Otherwise no blame: the answer and the right one are expanded along the
+   steps to find the first step where they differ (``difference.py``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import random
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+import mpmath
 import sympy
 
 from chainrule.derivation import rules
-from chainrule.derivation.bindings import full_values
-from chainrule.derivation.model import Rule, Step
-from chainrule.derivation.rules import chain_factors, combine
+from chainrule.derivation.bindings import full_values, put_back
+from chainrule.derivation.model import Binding, Derivation, Rule, Step
+from chainrule.derivation.numbering import labels_by_path
+from chainrule.derivation.rules import combine
+from chainrule.homework.catalogue import CATALOGUE, Base, ClassicMistake, Values, Variant, d_dx
+from chainrule.homework.difference import FirstDifference, first_difference
+from chainrule.homework.equality import decide
+from chainrule.homework.points import decimal_number, value_at
 from chainrule.printing import plain
 
-Values = tuple[sympy.Expr, ...]
+__all__ = [
+    "Candidate", "Diagnosis", "Explanation", "Misstep",
+    "candidates", "diagnose", "propagate", "rebuilt", "searchable_steps",
+]  # fmt: skip
+
 Path = tuple[int, ...]
+Override = Callable[[Step, Values], "sympy.Expr | None"]
 
-
-@dataclass(frozen=True)
-class Wrong:
-    """A wrong result for one step, and why it is wrong, in one sentence."""
-
-    result: sympy.Expr
-    why: str
-
-
-def d_dx(expr: sympy.Expr, wrt: sympy.Symbol) -> str:
-    """``d/dx sin(x)``, ``d/dx (x + 1)``: the derivative written out, parenthesised when needed."""
-    text = plain(expr)
-    if isinstance(expr, (sympy.Add, sympy.Mul)) or text.startswith("-"):
-        text = f"({text})"
-    return f"d/d{wrt} {text}"
-
-
-# ---------------------------------------------------------------------------
-# The mistakes. Each is one small function: given a step and its substeps'
-# results, the wrong results a student would write for that step (none when
-# the mistake does not apply).
-
-
-def chain_without_inner(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``d/dx g(h(x)) -> g'(h(x))``: the outer derivative alone, ``h'(x)`` forgotten."""
-    if step.rule is not Rule.CHAIN:
-        return ()
-    factors = chain_factors(step, values)
-    name, inner = step.bindings[0]
-    innermost = f"{plain(inner)} (its derivative is {plain(values[-1])})"
-    wrongs = [
-        Wrong(
-            factors[0],
-            f"{d_dx(step.expr, step.wrt)} needs the derivative of the inner function "
-            + (
-                f"{innermost}"
-                if len(factors) == 1
-                else f"{plain(full_values(step.bindings)[step.substeps[0].wrt])} as a factor"
-            )
-            + ", which is missing.",
-        )
-    ]
-    if len(factors) > 1:
-        wrongs.append(
-            Wrong(
-                sympy.Mul(*factors),
-                f"{d_dx(step.expr, step.wrt)} needs the derivative of the innermost "
-                f"function {innermost} as a factor, which is missing.",
-            )
-        )
-    return tuple(wrongs)
-
-
-def product_of_derivatives(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``(f g)' -> f' g'`` instead of ``f' g + f g'``."""
-    if step.rule is not Rule.PRODUCT:
-        return ()
-    return (
-        Wrong(
-            sympy.Mul(*values),
-            f"the derivative of the product {plain(step.expr)} is not the product of the "
-            "derivatives: (f g)' = f' g + f g'.",
-        ),
-    )
-
-
-def quotient_swapped(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``(f/g)' -> (f g' - f' g)/g^2``: the numerator's terms the wrong way round."""
-    if step.rule is not Rule.QUOTIENT:
-        return ()
-    num, den = step.substeps[0].expr, step.substeps[1].expr
-    return (
-        Wrong(
-            (num * values[1] - values[0] * den) / den**2,
-            f"the numerator of the quotient rule is f' g - f g' (here f = {plain(num)}, "
-            f"g = {plain(den)}), not f g' - f' g: the sign of the whole answer flips.",
-        ),
-    )
-
-
-def quotient_not_squared(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``(f/g)' -> (f' g - f g')/g``: the denominator not squared."""
-    if step.rule is not Rule.QUOTIENT:
-        return ()
-    num, den = step.substeps[0].expr, step.substeps[1].expr
-    return (
-        Wrong(
-            (values[0] * den - num * values[1]) / den,
-            f"the quotient rule divides by the square of the denominator, {plain(den**2)}, "
-            f"not by {plain(den)}.",
-        ),
-    )
-
-
-def power_not_lowered(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``d/dx x^n -> n x^n``: the exponent brought down but not lowered by one."""
-    if step.rule is not Rule.POWER:
-        return ()
-    n = step.expr.exp
-    return (
-        Wrong(
-            n * step.wrt**n,
-            f"the power rule lowers the exponent by one: {d_dx(step.expr, step.wrt)} = "
-            f"{plain(step.result)}, not {plain(n * step.wrt**n)}.",
-        ),
-    )
-
-
-def cos_sign(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``d/dx cos(x) -> sin(x)``: the minus sign lost."""
-    if step.rule is not Rule.TRIG or not isinstance(step.expr, sympy.cos):
-        return ()
-    u = step.expr.args[0]
-    return (
-        Wrong(
-            sympy.sin(u),
-            f"d/d{step.wrt} cos({plain(u)}) = -sin({plain(u)}): the derivative of cos has a minus sign.",
-        ),
-    )
-
-
-def exponential_as_power(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``d/dx a^x -> x a^(x-1)``: the power rule used where the variable is the exponent."""
-    return _as_power(step, Rule.EXPONENTIAL_BASE, "a^x", lambda e: e.base)
-
-
-def exp_as_power(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """``d/dx e^f -> f e^(f-1)``: the power rule used on the exponential function."""
-    return _as_power(step, Rule.EXP, "e^u", lambda e: sympy.E)
-
-
-def _as_power(
-    step: Step,
-    rule: Rule,
-    shape: str,
-    base_of: Callable[[sympy.Expr], sympy.Expr],
-) -> tuple[Wrong, ...]:
-    def wrong(exponent: sympy.Expr, base: sympy.Expr) -> Wrong:
-        result = exponent * base ** (exponent - 1)
-        return Wrong(
-            result,
-            f"{shape} is an exponential, not a power (the variable is in the exponent): "
-            f"{d_dx(step.expr, step.wrt)} = {plain(step.result)}, not {plain(result)}.",
-        )
-
-    if step.rule is rule and not step.substeps:
-        return (wrong(step.wrt, base_of(step.expr)),)
-    if step.rule is Rule.CHAIN and step.substeps[0].rule is rule:
-        # The whole exponential of an inner function taken as a power: f a^(f-1), no f'.
-        outer = step.substeps[0]
-        return (wrong(full_values(step.bindings)[outer.wrt], base_of(outer.expr)),)
-    return ()
-
-
-def sign_slip(step: Step, values: Values) -> tuple[Wrong, ...]:
-    """Any step's result with the wrong sign (``-cos`` for ``d/dx sin``, a lost minus)."""
-    value = combine(step, values)
-    if value is None or value == 0:
-        return ()
-    return (
-        Wrong(
-            -value,
-            f"{d_dx(step.expr, step.wrt)} = {plain(step.result)}: the sign is the wrong way round.",
-        ),
-    )
+#: Pairs of missteps tried at most, so that a wrong answer far from any mistake stays quick.
+MAX_PAIRS = 1500
+#: Explanations named at most.
+MAX_NAMED = 3
+#: Rules whose substeps are chainrule's method, which a student may not have followed.
+METHOD_RULES = frozenset({Rule.GENERAL_POWER})
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClassicMistake:
-    """One entry of the catalogue.
+class Misstep:
+    """A catalogue mistake made at one step of the right derivation (or the same way at ``count``).
 
     Args:
-        name: a stable identifier (the JSON name).
-        title: what it is, as a teacher says it.
-        rules: the rules it can happen in.
-        wrong: the step's wrong results, or ``()`` where it does not apply.
-        example: an exercise, a wrong answer showing the mistake, for the docs.
-        everywhere: also try it at every step where it applies at once.
-    """
-
-    name: str
-    title: str
-    rules: tuple[Rule, ...]
-    wrong: Callable[[Step, Values], tuple[Wrong, ...]]
-    example: tuple[str, str]
-    everywhere: bool = True
-
-
-CATALOGUE: tuple[ClassicMistake, ...] = (
-    ClassicMistake(
-        name="chain_rule_without_inner_derivative",
-        title="the chain rule without the inner derivative",
-        rules=(Rule.CHAIN,),
-        wrong=chain_without_inner,
-        example=("sin(x^2)", "cos(x^2)"),
-    ),
-    ClassicMistake(
-        name="product_of_derivatives",
-        title="the product rule taken as the product of the derivatives",
-        rules=(Rule.PRODUCT,),
-        wrong=product_of_derivatives,
-        example=("x^2 sin(x)", "2x cos(x)"),
-    ),
-    ClassicMistake(
-        name="quotient_rule_numerator_swapped",
-        title="the quotient rule with the numerator's terms swapped",
-        rules=(Rule.QUOTIENT,),
-        wrong=quotient_swapped,
-        example=("sin(x)/x", "(sin(x) - x cos(x))/x^2"),
-    ),
-    ClassicMistake(
-        name="quotient_rule_denominator_not_squared",
-        title="the quotient rule with the denominator not squared",
-        rules=(Rule.QUOTIENT,),
-        wrong=quotient_not_squared,
-        example=("sin(x)/x", "(x cos(x) - sin(x))/x"),
-    ),
-    ClassicMistake(
-        name="power_rule_exponent_not_lowered",
-        title="the power rule without lowering the exponent",
-        rules=(Rule.POWER,),
-        wrong=power_not_lowered,
-        example=("x^3", "3x^3"),
-    ),
-    ClassicMistake(
-        name="cos_derivative_sign",
-        title="a sign error on the derivative of cos",
-        rules=(Rule.TRIG,),
-        wrong=cos_sign,
-        example=("cos(x)", "sin(x)"),
-    ),
-    ClassicMistake(
-        name="exponential_as_power",
-        title="d/dx a^x taken as x a^(x-1)",
-        rules=(Rule.EXPONENTIAL_BASE, Rule.CHAIN),
-        wrong=exponential_as_power,
-        example=("2^x", "x*2^(x-1)"),
-    ),
-    ClassicMistake(
-        name="exp_as_power",
-        title="d/dx e^f taken as f e^(f-1)",
-        rules=(Rule.EXP, Rule.CHAIN),
-        wrong=exp_as_power,
-        example=("e^(x^2)", "x^2*e^(x^2 - 1)"),
-    ),
-    ClassicMistake(
-        name="sign_slip",
-        title="a sign slip",
-        rules=tuple(Rule),
-        wrong=sign_slip,
-        example=("x^2 - sin(x)", "2x + cos(x)"),
-        everywhere=False,
-    ),
-)
-"""Tried in this order; the first that reproduces the answer is reported."""
-
-BY_NAME: dict[str, ClassicMistake] = {m.name: m for m in CATALOGUE}
-
-
-# ---------------------------------------------------------------------------
-# Re-deriving with mistakes and looking for the answer.
-
-
-@dataclass(frozen=True, kw_only=True)
-class Found:
-    """A mistake that reproduces the answer: where, what it gives, and why.
-
-    ``path`` is the step's position (child indices from the root); ``count``
-    is how many steps it was made at (more than one when made everywhere).
+        mistake: the catalogue entry.
+        step: the step of the right derivation done wrong.
+        path: its position (child indices from the root).
+        wrong: the step's wrong result, with its parts right, and the facts its sentence names.
+        where: the intermediate variables the step uses (``u = x**2``).
+        label: the step's number as ``chainrule derive`` shows it (``1.2``).
+        count: at how many steps it was made (more than 1: everywhere the rule is used).
     """
 
     mistake: ClassicMistake
     step: Step
     path: Path
-    wrong: Wrong
-    result: sympy.Expr
+    wrong: Variant
+    where: tuple[Binding, ...] = ()
+    label: str = "1"
     count: int = 1
 
+    @property
+    def name(self) -> str:
+        return self.mistake.name
 
-Override = Callable[[Step, Values], "sympy.Expr | None"]
+    @property
+    def title(self) -> str:
+        return self.mistake.title
 
 
-def _fixed(result: sympy.Expr) -> Override:
-    return lambda step, values: result
+    @property
+    def location(self) -> str:
+        """``step 1.2 (chain rule on exp(5*x))``, with the names it uses."""
+        defs = "".join(f", {n} = {plain(e)}" for n, e in self.where)
+        return f"step {self.label} ({self.step.rule.title} rule on {plain(self.step.expr)}{defs})"
+
+    @property
+    def explanation(self) -> str:
+        """One sentence: in which step, what was done, and what the rule says."""
+        step = self.step
+        fields: dict[str, str] = {
+            "d": d_dx(step.expr, step.wrt),
+            "expr": plain(step.expr),
+            "right": plain(step.result),
+            "wrong": plain(self.wrong.result),
+            "wrt": str(step.wrt),
+        }
+        fields.update({k: v if isinstance(v, str) else plain(v) for k, v in self.wrong.facts.items()})
+        where = "".join(f" ({n} = {plain(e)})" for n, e in self.where)
+        more = self.count - 1
+        again = f" (and the same way in {more} more step{'s' if more > 1 else ''})" if more else ""
+        return f"In step {self.label}{where}{again} you {self.mistake.says.format(**fields)}"
+
+    def __str__(self) -> str:
+        return self.explanation
+
+
+@dataclass(frozen=True, kw_only=True)
+class Explanation:
+    """Missteps (one, or two made together) that give exactly the answer: ``result``."""
+
+    missteps: tuple[Misstep, ...]
+    result: sympy.Expr
+
+
+@dataclass(frozen=True, kw_only=True)
+class Diagnosis:
+    """Which classic mistakes give the answer, or where it first differs from the right one.
+
+    ``kind`` is ``one`` (one explanation), ``either`` (several, each alone enough),
+    ``together`` (two missteps needed at once) or ``none``.
+    """
+
+    explanations: tuple[Explanation, ...]
+    first_difference: FirstDifference | None = None
+
+    @property
+    def kind(self) -> str:
+        if not self.explanations:
+            return "none"
+        if len(self.explanations[0].missteps) > 1:
+            return "together"
+        return "one" if len(self.explanations) == 1 else "either"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The catalogue names of every misstep named, in order."""
+        return tuple(m.name for e in self.explanations for m in e.missteps)
+
+
+# ---------------------------------------------------------------------------- the search
+
+
+def diagnose(derivation: Derivation, answer: sympy.Expr) -> Diagnosis:
+    """Explain the wrong ``answer`` to ``derivation`` by classic mistakes, or locate where it differs."""
+    root = derivation.root
+    matches = _Matcher(answer, derivation.expr)
+    tried = list(candidates(root))
+    scope = _scopes(root)
+    found: list[Explanation] = []
+    seen: list[sympy.Expr] = []
+    for candidate in tried:
+        result = propagate(root, {candidate.path: candidate.override()})
+        if result is None:
+            continue
+        seen.append(result)
+        if matches(result):
+            found.append(Explanation(missteps=(candidate.misstep(scope),), result=result))
+    found += _everywhere(root, tried, seen, matches, scope)
+    if found:
+        return Diagnosis(explanations=_distinct(_unshadowed(found)))
+    together = _pairs(root, tried, matches, scope)
+    if together:
+        return Diagnosis(explanations=(together[0],))
+    return Diagnosis(explanations=(), first_difference=first_difference(derivation, answer))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One variant of one catalogue entry at one step."""
+
+    mistake: ClassicMistake
+    path: Path
+    step: Step
+    index: int
+    variant: Variant
+
+    def override(self, base: Base | None = None) -> Override:
+        use = base or _right
+
+        def compute(step: Step, values: Values) -> sympy.Expr | None:
+            variants = self.mistake.perturb(step, values, use)
+            return variants[self.index].result if self.index < len(variants) else None
+
+        return compute
+
+    def misstep(self, scope: Scope, count: int = 1) -> Misstep:
+        return Misstep(
+            mistake=self.mistake,
+            step=self.step,
+            path=self.path,
+            wrong=self.variant,
+            where=scope.names.get(self.path, ()),
+            label=scope.labels.get(self.path, "1"),
+            count=count,
+        )
+
+
+def _right(step: Step, values: Values) -> sympy.Expr | None:
+    return combine(step, values)
+
+
+def candidates(root: Step) -> Iterator[Candidate]:
+    """Every (step, entry, variant) that changes the step's result, outer steps first."""
+    for path, step in searchable_steps(root):
+        right = tuple(s.result for s in step.substeps)
+        for mistake in CATALOGUE:
+            if mistake.rule is not step.rule:
+                continue
+            for index, variant in enumerate(mistake.perturb(step, right, _right)):
+                if not _same(variant.result, step.result):
+                    yield Candidate(mistake, path, step, index, variant)
+
+
+def _same(a: sympy.Expr, b: sympy.Expr) -> bool:
+    if a == b:
+        return True
+    try:
+        return sympy.count_ops(a - b) < 200 and sympy.expand(a - b) == 0
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def _everywhere(
+    root: Step,
+    tried: list[Candidate],
+    seen: list[sympy.Expr],
+    matches: Callable[[sympy.Expr], bool],
+    scope: Scope,
+) -> list[Explanation]:
+    """Each entry made at every step where it applies (its first variant), when that is several."""
+    found = []
+    for mistake in CATALOGUE:
+        if not mistake.everywhere:
+            continue
+        first = {c.path: c for c in tried if c.mistake is mistake and c.index == 0}
+        if len(first) < 2:
+            continue
+        result = propagate(root, {path: c.override() for path, c in first.items()})
+        if result is None or any(result == s for s in seen) or not matches(result):
+            continue
+        head = next(iter(first.values()))
+        found.append(Explanation(missteps=(head.misstep(scope, count=len(first)),), result=result))
+    return found
+
+
+def _pairs(
+    root: Step,
+    singles: list[Candidate],
+    matches: Callable[[sympy.Expr], bool],
+    scope: Scope,
+) -> list[Explanation]:
+    """The first two missteps that give the answer at once: at two steps, or composed at one."""
+    tried = 0
+    for a, b in itertools.combinations(singles, 2):
+        if a.path == b.path:
+            if a.mistake is b.mistake or not (a.mistake.composes and b.mistake.composes):
+                continue
+            trials = [{a.path: a.override(b.override())}, {a.path: b.override(a.override())}]
+        else:
+            trials = [{a.path: a.override(), b.path: b.override()}]
+        for overrides in trials:
+            tried += 1
+            if tried > MAX_PAIRS:
+                return []
+            values = rebuilt(root, overrides)
+            result = values[()]
+            if result is not None and matches(result):
+                # Each misstep's wrong result as made together with the other one.
+                missteps = tuple(
+                    dataclasses.replace(c.misstep(scope), wrong=Variant(values[c.path], c.variant.facts))
+                    for c in (a, b)
+                )
+                return [Explanation(missteps=missteps, result=result)]
+    return []
+
+
+def _unshadowed(found: list[Explanation]) -> list[Explanation]:
+    """Drop explanations inside a step of a ``METHOD_RULES`` rule that has one of its own.
+
+    Logarithmic differentiation is chainrule's method for ``f^g``, not necessarily
+    the student's: an answer explained by the power rule misused on ``x^x`` is not
+    also blamed on a product rule inside ``(x ln x)'`` the student never wrote.
+    """
+    methods = [e.missteps[0].path for e in found if e.missteps[0].step.rule in METHOD_RULES]
+    return [
+        e
+        for e in found
+        if not any(len(e.missteps[0].path) > len(p) and e.missteps[0].path[: len(p)] == p for p in methods)
+    ]
+
+
+def _distinct(found: list[Explanation]) -> tuple[Explanation, ...]:
+    """One explanation per set of entries (the first, the outermost), at most ``MAX_NAMED``."""
+    kept: list[Explanation] = []
+    keys: set[tuple[str, ...]] = set()
+    for explanation in found:
+        key = tuple(sorted(m.name for m in explanation.missteps))
+        if key not in keys:
+            keys.add(key)
+            kept.append(explanation)
+    return tuple(kept[:MAX_NAMED])
+
+
+class _Matcher:
+    """Is a candidate the answer? A quick look at a few points, then ``decide`` to be sure."""
+
+    def __init__(self, answer: sympy.Expr, domain: sympy.Expr) -> None:
+        self.answer = answer
+        self.domain = domain
+        symbols = sorted(answer.free_symbols | domain.free_symbols, key=lambda s: s.name)
+        rng = random.Random(1)
+        self.points: list[tuple[dict[sympy.Symbol, sympy.Expr], mpmath.mpf | mpmath.mpc]] = []
+        for _ in range(40):
+            point = {s: decimal_number(rng.uniform(-2.5, 2.5)) for s in symbols}
+            if value_at(domain, point, 20) is None:
+                continue
+            have = value_at(answer, point, 30, complex_ok=True)
+            if have is not None:
+                self.points.append((point, have))
+            if len(self.points) == 3:
+                break
+
+    def __call__(self, candidate: sympy.Expr) -> bool:
+        for point, have in self.points:
+            value = value_at(candidate, point, 30, complex_ok=True)
+            if value is None or abs(value - have) > mpmath.mpf(10) ** -15 * (1 + abs(have) + abs(value)):
+                return False
+        return decide(candidate, self.answer, domain=self.domain).equal is True
+
+
+# ---------------------------------------------------------------------------- re-deriving
 
 
 def searchable_steps(root: Step) -> list[tuple[Path, Step]]:
@@ -343,6 +362,11 @@ def propagate(root: Step, overrides: Mapping[Path, Override]) -> sympy.Expr | No
     results; the others are rebuilt bottom-up with ``combine`` (explicit
     stack, no recursion). ``None`` when a step cannot be rebuilt.
     """
+    return rebuilt(root, overrides)[()]
+
+
+def rebuilt(root: Step, overrides: Mapping[Path, Override]) -> dict[Path, sympy.Expr | None]:
+    """The results of the root and of every step on a path to an override, as ``propagate`` makes them."""
     touched = {path[:k] for path in overrides for k in range(len(path) + 1)}
     values: dict[Path, sympy.Expr | None] = {}
     stack: list[tuple[Path, Step, bool]] = [((), root, False)]
@@ -362,49 +386,27 @@ def propagate(root: Step, overrides: Mapping[Path, Override]) -> sympy.Expr | No
             continue
         known: Values = tuple(c for c in children if c is not None)
         values[path] = overrides[path](step, known) if path in overrides else combine(step, known)
-    return values[()]
+    return values
 
 
-def candidates(root: Step) -> Iterator[Found]:
-    """Every wrong derivative the catalogue produces, most specific first.
+@dataclass(frozen=True)
+class Scope:
+    """Where each step stands, by its path: the names bound above it that its expression
+    uses, in the variable (``u = x**2``), and its number as ``chainrule derive`` shows it."""
 
-    For each mistake: each single step where it applies (in reading order),
-    then, when it applies at several steps, all of them at once.
-    """
-    steps = searchable_steps(root)
-    for mistake in CATALOGUE:
-        applies: list[tuple[Path, Step]] = []
-        singles: list[sympy.Expr] = []
-        for path, step in steps:
-            wrongs = mistake.wrong(step, tuple(s.result for s in step.substeps))
-            if not wrongs:
-                continue
-            applies.append((path, step))
-            for wrong in wrongs:
-                result = propagate(root, {path: _fixed(wrong.result)})
-                if result is not None:
-                    singles.append(result)
-                    yield Found(mistake=mistake, step=step, path=path, wrong=wrong, result=result)
-        if mistake.everywhere and len(applies) > 1:
-
-            def everywhere(step: Step, values: Values, m: ClassicMistake = mistake) -> sympy.Expr | None:
-                wrongs = m.wrong(step, values)
-                return wrongs[0].result if wrongs else combine(step, values)
-
-            result = propagate(root, {path: everywhere for path, _ in applies})
-            if result is not None and result not in singles:
-                path, step = applies[0]
-                first = mistake.wrong(step, tuple(s.result for s in step.substeps))[0]
-                yield Found(
-                    mistake=mistake,
-                    step=step,
-                    path=path,
-                    wrong=first,
-                    result=result,
-                    count=len(applies),
-                )
+    names: Mapping[Path, tuple[Binding, ...]]
+    labels: Mapping[Path, str]
 
 
-def step_label(path: Path) -> str:
-    """The step's number as the renderers show it: ``1``, ``1.2``, ``1.2.1``."""
-    return ".".join(["1", *(str(i + 1) for i in path)])
+def _scopes(root: Step) -> Scope:
+    """Each step's :class:`Scope`."""
+    out: dict[Path, tuple[Binding, ...]] = {}
+    stack: list[tuple[Path, Step, dict[sympy.Symbol, sympy.Expr]]] = [((), root, {})]
+    while stack:
+        path, step, scope = stack.pop()
+        used = step.expr.free_symbols | {step.wrt}
+        out[path] = tuple((n, e) for n, e in scope.items() if n in used)
+        inner = {**scope, **{n: put_back(v, scope) for n, v in full_values(step.bindings).items()}}
+        for i, sub in enumerate(step.substeps):
+            stack.append(((*path, i), sub, inner))
+    return Scope(names=out, labels=labels_by_path(root))

@@ -9,8 +9,9 @@ import sympy
 from rich.panel import Panel
 from rich.text import Text
 
-from chainrule.homework.check import CheckResult, Mistake
-from chainrule.homework.mistakes import d_dx
+from chainrule.homework.catalogue import d_dx
+from chainrule.homework.check import CheckResult
+from chainrule.homework.mistakes import Diagnosis, Misstep
 from chainrule.printing import latex as latex_expr
 from chainrule.printing import machine, plain
 from chainrule.views.document import document
@@ -22,34 +23,41 @@ from chainrule.views.notation import Diff, PlainMathPrinter
 from chainrule.views.numbers import decimal
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
+from chainrule.written import evaluated
 
 SCHEMA = "chainrule/check@1"
+
+
+def _same_form(result: CheckResult) -> bool:
+    """Whether the answer is the derivative as printed, up to the order of its terms and factors."""
+    return bool(evaluated(result.answer) == result.expected)
 
 
 def render_text(result: CheckResult, settings: Settings | None = None) -> str:
     """The verdict in a few plain lines."""
     d = d_dx(result.expr, result.wrt)
     if result.correct:
-        same = plain(result.answer) == plain(result.expected)
+        same = _same_form(result)
         extra = "" if same else f" (the same as {plain(result.expected)})"
         return f"Correct: {plain(result.answer)} is {d}{extra}.\n"
     if result.correct is None:
         return (
-            f"Cannot tell: there is no point where {plain(result.expr)}, its derivative "
-            f"{plain(result.expected)} and the answer {plain(result.answer)} are all defined, "
-            "so they cannot be compared.\n"
+            f"Could not decide whether {plain(result.answer)} is {d}: {result.reason}.\n"
+            f"The derivative is {plain(result.expected)}.\n"
         )
     lines = [
         f"Wrong: {plain(result.answer)} is not {d}.",
         f"The derivative is {plain(result.expected)}.",
+        f"They differ: {difference_text(result)}.",
     ]
-    if result.counterexample is not None:
-        lines.append(f"They differ: {counterexample_text(result)}.")
-    if result.mistake is not None:
-        lines.append(f"Mistake: {result.mistake}")
-    else:
-        lines.append("It does not match a classic mistake; compare with the steps of chainrule derive.")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + diagnosis_lines(result)) + "\n"
+
+
+def difference_text(result: CheckResult) -> str:
+    """Where the answer and the derivative differ: a point with both values, or why."""
+    if result.counterexample is None:
+        return result.reason
+    return counterexample_text(result)
 
 
 def counterexample_text(result: CheckResult) -> str:
@@ -58,24 +66,94 @@ def counterexample_text(result: CheckResult) -> str:
     assert c is not None
     point = ", ".join(f"{s} = {decimal(v)}" for s, v in c.point)
     expected, got = decimal(c.expected_value), decimal(c.got_value)
-    return f"at {point} the derivative is {expected} but the answer is {got}"
+    text = f"the derivative is {expected} but the answer is {got}"
+    if point:
+        text = f"at {point} {text}"
+    if expected == got and c.difference is not None:
+        text += f" (they differ by {decimal(abs(c.difference))})"
+    return text
 
 
-def mistake_to_dict(mistake: Mistake) -> dict[str, Any]:
+def diagnosis_lines(result: CheckResult) -> list[str]:
+    """The mistakes that give the answer, one sentence each; or where it first differs."""
+    diagnosis = result.diagnosis
+    if diagnosis is None:
+        return []
+    kind = diagnosis.kind
+    if kind == "one":
+        (misstep,) = diagnosis.explanations[0].missteps
+        return [f"Mistake: {misstep.title}. {misstep.explanation}"]
+    if kind in ("either", "together"):
+        missteps = [m for e in diagnosis.explanations for m in e.missteps]
+        count = {2: "Two", 3: "Three"}.get(len(missteps), str(len(missteps)))
+        head = (
+            f"{count} classic mistakes give this answer, each one alone:"
+            if kind == "either"
+            else f"{count} mistakes together give this answer:"
+        )
+        return [head, *(f"- {m.title}. {m.explanation}" for m in missteps)]
+    return [f"It does not match a classic mistake. {first_difference_text(result)}"]
+
+
+def first_difference_text(result: CheckResult) -> str:
+    """``It first differs from the right one in step 1.2 (...): ...``."""
+    assert result.diagnosis is not None
+    found = result.diagnosis.first_difference
+    if found is None:
+        return "Compare it with the steps of chainrule derive."
+    step = found.step
+    where = f"step {found.label} ({step.rule.title} rule on {plain(step.expr)})"
+    if not found.path:
+        return (
+            f"It differs from the right one already in {where}, the first rule used; "
+            "compare it with the steps of chainrule derive."
+        )
+    theirs = f", the answer has {plain(found.theirs)}" if found.theirs is not None else ""
+    right = plain(step.result)
+    return f"It first differs from the right one in {where}: the right result there is {right}{theirs}."
+
+
+def misstep_to_dict(misstep: Misstep, wrong_result: sympy.Expr) -> dict[str, Any]:
     return {
-        "name": mistake.name,
-        "title": mistake.title,
+        "name": misstep.name,
+        "title": misstep.title,
         "step": {
-            "label": mistake.label,
-            "rule": mistake.step.rule.value,
-            "expr": machine(mistake.step.expr),
-            "wrt": str(mistake.step.wrt),
-            "result": machine(mistake.step.result),
+            "label": misstep.label,
+            "rule": misstep.step.rule.value,
+            "expr": machine(misstep.step.expr),
+            "wrt": str(misstep.step.wrt),
+            "result": machine(misstep.step.result),
         },
-        "where": {str(n): machine(e) for n, e in mistake.where},
-        "count": mistake.count,
-        "explanation": mistake.explanation,
-        "wrong_result": machine(mistake.wrong_result),
+        "where": {str(n): machine(e) for n, e in misstep.where},
+        "count": misstep.count,
+        "explanation": misstep.explanation,
+        "wrong_step_result": machine(misstep.wrong.result),
+        "wrong_result": machine(wrong_result),
+    }
+
+
+def diagnosis_to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
+    found = diagnosis.first_difference
+    first = None
+    if found is not None:
+        first = {
+            "label": found.label,
+            "rule": found.step.rule.value,
+            "expr": machine(found.step.expr),
+            "wrt": str(found.step.wrt),
+            "result": machine(found.step.result),
+            "answer": machine(found.theirs) if found.theirs is not None else None,
+        }
+    return {
+        "kind": diagnosis.kind,
+        "explanations": [
+            {
+                "mistakes": [misstep_to_dict(m, e.result) for m in e.missteps],
+                "wrong_result": machine(e.result),
+            }
+            for e in diagnosis.explanations
+        ],
+        "first_difference": first,
     }
 
 
@@ -88,7 +166,13 @@ def check_to_dict(result: CheckResult, settings: Settings | None = None) -> dict
             "point": {str(s): decimal(v) for s, v in c.point},
             "expected": decimal(c.expected_value),
             "answer": decimal(c.got_value),
+            "difference": decimal(c.difference) if c.difference is not None else None,
         }
+    diagnosis = result.diagnosis
+    mistake = None
+    if diagnosis is not None and diagnosis.explanations:
+        first = diagnosis.explanations[0]
+        mistake = misstep_to_dict(first.missteps[0], first.result)
     return {
         "schema": SCHEMA,
         "expr": machine(result.expr),
@@ -98,7 +182,10 @@ def check_to_dict(result: CheckResult, settings: Settings | None = None) -> dict
         "expected": machine(result.expected),
         "checked_points": result.checked,
         "counterexample": counter,
-        "mistake": mistake_to_dict(result.mistake) if result.mistake is not None else None,
+        "mistake": mistake,
+        "decided_by": result.decided_by,
+        "reason": result.reason,
+        "diagnosis": diagnosis_to_dict(diagnosis) if diagnosis is not None else None,
     }
 
 
@@ -111,12 +198,12 @@ def renderable(result: CheckResult, settings: Settings | None = None) -> Panel:
     if result.correct:
         style, title = "green", "correct"
     elif result.correct is None:
-        style, title = "yellow", "cannot tell"
+        style, title = "yellow", "could not decide"
     else:
         style, title = "red", "wrong"
     body = Text(render_text(result).rstrip("\n"))
-    body.highlight_words(["Correct:", "Wrong:", "Cannot tell:"], style=f"bold {style}")
-    body.highlight_words(["Mistake:"], style="bold")
+    body.highlight_words(["Correct:", "Wrong:", "Could not decide"], style=f"bold {style}")
+    body.highlight_words(["Mistake:", "It does not match a classic mistake."], style="bold")
     return Panel(body, title=title, title_align="left", border_style=style, expand=False)
 
 
@@ -130,7 +217,7 @@ def render_rich_text(result: CheckResult, settings: Settings) -> str:
 def _verdict(result: CheckResult) -> str:
     if result.correct:
         return "Correct"
-    return "Cannot tell" if result.correct is None else "Wrong"
+    return "Could not decide" if result.correct is None else "Wrong"
 
 
 def check_html(result: CheckResult) -> str:
@@ -148,10 +235,16 @@ def check_html(result: CheckResult) -> str:
         f"<p>The answer {math_block(mathml_expr(result.answer), display=False)}; "
         f"the derivative {lhs} is {math_block(mathml_expr(result.expected), display=False)}.</p>\n",
     ]
-    if result.counterexample is not None:
-        parts.append(f"<p>They differ: {escape(counterexample_text(result))}.</p>\n")
-    if result.mistake is not None:
-        parts.append(f"<p><strong>Mistake:</strong> {escape(str(result.mistake))}</p>\n")
+    if result.correct is None:
+        parts.append(f"<p>Could not decide: {escape(result.reason)}.</p>\n")
+    elif result.correct is False:
+        parts.append(f"<p>They differ: {escape(difference_text(result))}.</p>\n")
+        lines = diagnosis_lines(result)
+        if lines and lines[0].startswith("Mistake: "):
+            parts.append(f"<p><strong>Mistake:</strong> {escape(lines[0].removeprefix('Mistake: '))}</p>\n")
+        elif lines:
+            items = "".join(f"<li>{escape(line.removeprefix('- '))}</li>\n" for line in lines[1:])
+            parts.append(f"<p>{escape(lines[0])}</p>\n" + (f"<ul>\n{items}</ul>\n" if items else ""))
     parts.append("</section>\n")
     steps = HtmlRenderer(Settings()).body(document(result.derivation, Settings()))
     title = escape(PlainMathPrinter().doprint(Diff(result.expr, result.wrt)))
@@ -180,16 +273,10 @@ def check_latex(result: CheckResult) -> str:
     if result.correct:
         lines = [rf"Correct: $${answer} = {d}$$"]
     elif result.correct is None:
-        return (
-            f"Cannot tell: there is no point where ${latex_expr(result.expr)}$, its derivative "
-            f"${expected}$ and the answer ${answer}$ are all defined."
-        )
+        return f"Could not decide whether ${answer} = {d}$: {result.reason}."
     else:
-        lines = [rf"Wrong: $${answer} \neq {d} = {expected}$$"]
-        if result.counterexample is not None:
-            lines.append(f"They differ: {counterexample_text(result)}.")
-        if result.mistake is not None:
-            lines.append(f"Mistake: {result.mistake}")
+        lines = [rf"Wrong: $${answer} \neq {d} = {expected}$$", f"They differ: {difference_text(result)}."]
+        lines += diagnosis_lines(result)
     return "\n".join(lines)
 
 
@@ -198,17 +285,19 @@ def check_markdown(result: CheckResult) -> str:
     answer, expected = latex_expr(result.answer), latex_expr(result.expected)
     d = _d_latex(result)
     if result.correct:
-        same = plain(result.answer) == plain(result.expected)
+        same = _same_form(result)
         lines = [f"**Correct:** ${answer}$ is ${d}$" + ("." if same else f", the same as ${expected}$.")]
     elif result.correct is None:
-        lines = [
-            f"**Cannot tell:** there is no point where ${latex_expr(result.expr)}$, its derivative "
-            f"${expected}$ and the answer ${answer}$ are all defined."
-        ]
+        lines = [f"**Could not decide** whether ${answer}$ is ${d}$: {md_escape(result.reason)}."]
     else:
         lines = [f"**Wrong:** ${answer}$ is not ${d}$.", "", f"The derivative is ${expected}$."]
-        if result.counterexample is not None:
-            lines += ["", f"They differ: {md_escape(counterexample_text(result))}."]
-        if result.mistake is not None:
-            lines += ["", f"**Mistake:** {md_escape(str(result.mistake))}"]
+        lines += ["", f"They differ: {md_escape(difference_text(result))}."]
+        for line in diagnosis_lines(result):
+            text = md_escape(line.removeprefix("Mistake: ").removeprefix("- "))
+            if line.startswith("Mistake: "):
+                lines += ["", f"**Mistake:** {text}"]
+            elif line.startswith("- "):
+                lines += [f"- {text}"]
+            else:
+                lines += ["", text]
     return "\n".join(lines) + "\n"
