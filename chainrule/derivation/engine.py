@@ -12,15 +12,21 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeAlias
+from typing import Literal, TypeAlias, overload
 
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.derivation import implicit as implicit_module
+from chainrule.derivation import parametric as parametric_module
 from chainrule.derivation import rules
+from chainrule.derivation.bindings import is_dependent
+from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
+from chainrule.derivation.parametric import Parametric
 from chainrule.derivation.simplify import bounded_simplify
 from chainrule.errors import UnsupportedError, UsageError, VariableError
+from chainrule.parsing.equations import is_equation
 from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
 from chainrule.printing import plain
 from chainrule.recursion import deep_recursion
@@ -31,6 +37,12 @@ MAX_ORDER = 20
 ExprLike: TypeAlias = "str | sympy.Expr"
 
 
+WhereLike: TypeAlias = (
+    "Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None"
+)
+
+
+@overload
 def derive(
     expr: ExprLike,
     wrt: str | sympy.Symbol | None = None,
@@ -38,28 +50,154 @@ def derive(
     order: int = 1,
     names: Sequence[str] | str | None = None,
     simplify: bool = True,
-    where: Mapping[str | sympy.Symbol, ExprLike]
-    | Iterable[tuple[str | sympy.Symbol, ExprLike]]
-    | None = None,
-) -> Derivation:
+    where: WhereLike = None,
+    implicit: None = None,
+    parametric: Literal[False] = False,
+) -> Derivation: ...
+
+
+@overload
+def derive(
+    expr: ExprLike,
+    wrt: str | sympy.Symbol | None = None,
+    *,
+    order: int = 1,
+    names: Sequence[str] | str | None = None,
+    simplify: bool = True,
+    where: WhereLike = None,
+    implicit: str | sympy.Symbol,
+    parametric: Literal[False] = False,
+) -> Implicit: ...
+
+
+@overload
+def derive(
+    expr: ExprLike | Sequence[tuple[str | sympy.Symbol, ExprLike]],
+    wrt: str | sympy.Symbol | None = None,
+    *,
+    order: int = 1,
+    names: Sequence[str] | str | None = None,
+    simplify: bool = True,
+    where: WhereLike = None,
+    implicit: None = None,
+    parametric: Literal[True],
+) -> Parametric: ...
+
+
+@overload
+def derive(
+    expr: ExprLike | Sequence[tuple[str | sympy.Symbol, ExprLike]],
+    wrt: str | sympy.Symbol | None = None,
+    *,
+    order: int = 1,
+    names: Sequence[str] | str | None = None,
+    simplify: bool = True,
+    where: WhereLike = None,
+    implicit: str | sympy.Symbol | None = None,
+    parametric: bool = False,
+) -> Derivation | Implicit | Parametric: ...
+
+
+def derive(
+    expr: ExprLike | Sequence[tuple[str | sympy.Symbol, ExprLike]],
+    wrt: str | sympy.Symbol | None = None,
+    *,
+    order: int = 1,
+    names: Sequence[str] | str | None = None,
+    simplify: bool = True,
+    where: WhereLike = None,
+    implicit: str | sympy.Symbol | None = None,
+    parametric: bool = False,
+) -> Derivation | Implicit | Parametric:
     """Differentiate ``expr`` step by step.
 
     Args:
-        expr: the expression, as text (read by ``chainrule.parse``) or SymPy.
+        expr: the expression, as text (read by ``chainrule.parse``) or SymPy; with
+            ``implicit``, an equation (``"x**2 + y**2 = 25"`` or a SymPy ``Eq``); with
+            ``parametric``, the curve (``"x = cos(t)**3, y = sin(t)**3"`` or pairs).
         wrt: the variable; inferred when the expression has exactly one.
         order: how many times to differentiate.
         names: names for intermediate variables, used before ``u, v, w``.
         simplify: simplify the final answer (boundedly); the raw answer is kept.
-        where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``,
-            for the multivariable chain rule.
+        where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``, for the
+            multivariable chain rule; a quantity that changes with the variable,
+            ``{"r": "r(t)"}``, is differentiated by the ordinary chain rule (related rates).
+        implicit: differentiate the equation ``expr`` implicitly and solve for the
+            derivative of this quantity (``"y"``: ``y = y(x)``); gives an ``Implicit``.
+        parametric: ``expr`` is a parametric curve ``x = f(t), y = g(t)``: find
+            ``dy/dx = (dy/dt)/(dx/dt)``; gives a ``Parametric``.
 
     >>> derive("x**3").result
     3*x**2
     >>> derive("g(h(i(x)))", names="y,z").root.bindings
     ((y, i(x)), (z, h(y)))
+    >>> derive("x**2 + y**2 = 25", implicit="y").result
+    -x/y
+    >>> derive("x = cos(t)**3, y = sin(t)**3", parametric=True).result
+    -tan(t)
     """
     with deep_recursion():
-        return _derive(expr, wrt, order=order, names=names, simplify=simplify, where=where)
+        if parametric:
+            if implicit is not None:
+                raise UsageError(
+                    "{implicit} and {parametric} cannot go together", parameters=("implicit", "parametric")
+                )
+            if where:
+                raise UsageError(
+                    "{where} does not apply to a parametric curve", parameters=("where", "parametric")
+                )
+            _check_order(order)
+            return parametric_module.read(
+                expr, wrt, order=order, simplify=simplify, choose_wrt=_choose_wrt,
+                make_engine=lambda exprs, variable: _engine(exprs, variable, names, {})[0].derive,
+            )
+        if not isinstance(expr, (str, sympy.Basic)):
+            raise UsageError(
+                f"{{expr}} must be a string or a SymPy expression, not {type(expr).__name__}",
+                parameters=("expr",),
+            )
+        if implicit is None:
+            return _derive(expr, wrt, order=order, names=names, simplify=simplify, where=where)
+        _check_order(order)
+        return implicit_module.read(
+            expr, wrt, implicit=implicit, order=order, where=_read_where(where), simplify=simplify,
+            choose_wrt=_choose_wrt, make_engine=lambda exprs, variable, where_map: _engine(
+                exprs, variable, names, where_map)[0].derive,
+        )
+
+
+def _check_order(order: object) -> None:
+    if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
+        raise UsageError(
+            f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
+        )
+
+
+def _read_where(where: WhereLike) -> dict[sympy.Symbol, sympy.Expr]:
+    where_map = read_definitions(where)
+    for name in where_map:
+        if name in _reachable(where_map)[name]:
+            raise UsageError(
+                f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
+            )
+    return where_map
+
+
+def _engine(
+    exprs: Sequence[sympy.Expr], variable: sympy.Symbol, names: Sequence[str] | str | None,
+    where_map: dict[sympy.Symbol, sympy.Expr],
+) -> tuple[_Engine, tuple[str, ...]]:
+    """An engine for ``exprs``: the user's intermediate names checked against the names used."""
+    preferred = read_names(names)
+    symbols = _symbol_names(*exprs, *where_map.values()) | {s.name for s in where_map} | {variable.name}
+    taken = symbols | _function_names(*exprs, *where_map.values())
+    clash = [n for n in preferred if n in taken]
+    if clash:
+        raise UsageError(
+            f"intermediate name {clash[0]!r} ({{names}}) is already used in the expression",
+            parameters=("names",),
+        )
+    return _Engine(names=_NameSupply(preferred, taken, symbols), where=where_map), preferred
 
 
 def _derive(
@@ -69,32 +207,21 @@ def _derive(
     order: int,
     names: Sequence[str] | str | None,
     simplify: bool,
-    where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
+    where: WhereLike,
 ) -> Derivation:
     text = expr if isinstance(expr, str) else sympy.sstr(expr)
+    if isinstance(expr, str) and is_equation(expr):
+        first = "x = " if expr.lstrip().startswith("x") and "," in expr else ""
+        hint = "{parametric}" if first else "{implicit} (as in implicit y: y is a function of x)"
+        raise UsageError(
+            f"{expr.strip()} is an equation; say what to differentiate with {hint}",
+            parameters=("implicit", "parametric"),
+        )
     expression = read_expr(expr)
-    where_map = read_definitions(where)
-    for name in where_map:
-        if name in _reachable(where_map)[name]:
-            raise UsageError(
-                f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
-            )
+    where_map = _read_where(where)
     variable = _choose_wrt(expression, wrt, where_map)
-    if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
-        raise UsageError(
-            f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
-        )
-    preferred = read_names(names)
-    symbols = _symbol_names(expression, *where_map.values()) | {s.name for s in where_map} | {variable.name}
-    taken = symbols | _function_names(expression, *where_map.values())
-    clash = [n for n in preferred if n in taken]
-    if clash:
-        raise UsageError(
-            f"intermediate name {clash[0]!r} ({{names}}) is already used in the expression",
-            parameters=("names",),
-        )
-
-    engine = _Engine(names=_NameSupply(preferred, taken, symbols), where=where_map)
+    _check_order(order)
+    engine, preferred = _engine([expression], variable, names, where_map)
     root = engine.derive_order(expression, variable, order)
     raw = root.result
     final, simplification = raw, None
@@ -203,6 +330,13 @@ class _Engine:
             return False
         return any(wrt in self._reach.get(s, ()) for s in free)
 
+    def dependent(self, expr: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr | None:
+        """``r(t)`` when ``expr`` is a name defined as a function of ``wrt`` alone (``r = r(t)``)."""
+        if self._held or not isinstance(expr, sympy.Symbol):
+            return None
+        value = self._where.get(expr)
+        return value if is_dependent(value, wrt) else None
+
     def derive(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step:
         step = self._where_rule(expr, wrt)
         if step is not None:
@@ -222,13 +356,21 @@ class _Engine:
         if not links:
             return None
         inner_most = node
-        link_names = [self._names.take() for _ in links][::-1]  # innermost link gets the first name
+        # A quantity that depends on wrt (r = r(t), the y of implicit differentiation) names
+        # its own link: d/dt r**3 = d/dr r**3 * dr/dt.
+        dependent = self.dependent(inner_most, wrt)
+        fresh = len(links) - (dependent is not None)
+        link_names = [self._names.take() for _ in range(fresh)][::-1]  # innermost link: the first name
+        if dependent is not None:
+            link_names.append(inner_most)
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)
         bindings: list[Binding] = []
         for j in reversed(range(len(links))):
             inner = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
+            if j == len(links) - 1 and dependent is not None:
+                inner = dependent  # y = y(x): the link is the quantity itself
             bindings.append((link_names[j], inner))
         return rules.combined(
             Rule.CHAIN,
@@ -292,8 +434,8 @@ class _Engine:
         if self._held or wrt in self._where or not self._where:
             return None
         via = [s for s in self._where if s in expr.free_symbols and wrt in self._reach[s]]
-        if not via:
-            return None
+        if not via or all(is_dependent(self._where[s], wrt) for s in via):
+            return None  # quantities that change with wrt (r = r(t)): the ordinary rules, d/dt
         substeps: list[Step] = []
         for name in via:
             with self._holding():
@@ -376,6 +518,7 @@ def _chain_text(expr: sympy.Expr, bindings: Sequence[Binding]) -> str:
     if len(bindings) == 1:
         name, inner = bindings[0]
         outer = expr.xreplace({inner: name}) if inner in expr.args else None
+        outer = expr if name in expr.free_symbols else outer
         shown = plain(outer) if outer is not None and outer.has(name) else f"g({name})"
         return f"Chain rule with outer function {shown} and inner function {name} = {plain(inner)}."
     defs = ", ".join(f"{n} = {plain(e)}" for n, e in bindings)

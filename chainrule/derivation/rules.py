@@ -46,6 +46,8 @@ class Context(Protocol):
 
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
 
+    def dependent(self, expr: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr | None: ...
+
 
 Matcher = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
 Combine = Callable[[Step, Values, Where], "sympy.Expr | None"]
@@ -102,6 +104,11 @@ def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
 
 def _combine_chain(step: Step, values: Values, where: Where) -> sympy.Expr:
     return sympy.Mul(*chain_factors(step, values), values[-1])
+
+
+def _combine_difference(step: Step, values: Values, where: Where) -> sympy.Expr:
+    """Both sides of an equation differentiated: ``d/dx (lhs - rhs) = lhs' - rhs'``."""
+    return values[0] - values[1]
 
 
 def _combine_general_power(step: Step, values: Values, where: Where) -> sympy.Expr:
@@ -180,6 +187,21 @@ def variable_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
         return None
     return _step(
         Rule.VARIABLE, expr, wrt, sympy.S.One, f"The derivative of {wrt} with respect to itself is 1."
+    )
+
+
+def dependent_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
+    """``d/dt r = dr/dt`` for a quantity that changes with t (``r = r(t)``; ``y = y(x)``)."""
+    value = ctx.dependent(expr, wrt)
+    if value is None:
+        return None
+    return _step(
+        Rule.DEPENDENT,
+        expr,
+        wrt,
+        sympy.Derivative(value, wrt),
+        f"{expr} is a function of {wrt} ({expr} = {plain(value)}): its derivative is "
+        f"d{expr}/d{wrt}, also written {expr}'.",
     )
 
 
@@ -510,12 +532,21 @@ SPECS: dict[Rule, RuleSpec] = {
                  combine=_combine_multivariable, family="chain", example="f(x, x**2)"),
         RuleSpec(rule=Rule.HIGHER_ORDER, family="power", example="exp(2*x)"),
         RuleSpec(rule=Rule.SIMPLIFY, family="simplify", example="x*exp(x)"),
+        RuleSpec(rule=Rule.DEPENDENT, family="chain", example="4/3*pi*r**3 ; where r = r(t)"),
+        RuleSpec(rule=Rule.IMPLICIT, combine=_combine_difference, family="chain",
+                 example="x**2 + y**2 = 25 ; implicit y"),
+        RuleSpec(rule=Rule.SOLVE, family="algebra", example="x**2 + y**2 = 25 ; implicit y"),
+        RuleSpec(rule=Rule.SUBSTITUTE, family="algebra", example="x**4 + y**4 = 16 ; implicit y, order 2"),
+        RuleSpec(rule=Rule.USE_EQUATION, family="algebra",
+                 example="x**4 + y**4 = 16 ; implicit y, order 2"),
+        RuleSpec(rule=Rule.PARAMETRIC, family="chain", example="x = cos(t)**3, y = sin(t)**3 ; parametric"),
     )
 }
 
 MATCHERS: tuple[Matcher, ...] = (
     constant_rule,
     variable_rule,
+    dependent_rule,
     sum_rule,
     log_base_rule,
     constant_multiple_rule,
