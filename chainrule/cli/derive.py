@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+from chainrule.errors import UsageError
 
 EXAMPLES = """\
 Examples:
@@ -24,6 +25,16 @@ Examples:
   chainrule derive "x**3" --at x=2
 
   chainrule derive "x**2*y" --wrt m --where x=m*n --where y=m+n --format json
+
+  chainrule derive "x^2 + y^2 = 25" --implicit y --at x=3,y=4
+
+  chainrule derive "x^4 + y^4 = 16" --implicit y --order 2
+
+  chainrule derive "4/3 pi r^3" --wrt t --where "r=r(t)" --at r=5 --at "r'=2"
+
+  chainrule derive "x^2 + y^2 = 100" --wrt t --where "x=x(t)" --implicit y --at x=6,y=8 --at "x'=1"
+
+  chainrule derive --parametric "x = cos(t)^3, y = sin(t)^3" --order 2
 """
 
 DeriveFormat = format_choices("derivation")
@@ -36,7 +47,13 @@ class Notation(str, enum.Enum):
 
 
 def derive(
-    expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
+    expr: Annotated[
+        str,
+        typer.Argument(
+            help='The expression, e.g. "sin(x**2)" or "3x^2 sin x"; an equation with --implicit '
+            '("x^2 + y^2 = 25"); a curve with --parametric ("x = cos(t), y = sin(t)").'
+        ),
+    ],
     wrt: Annotated[
         list[str] | None,
         typer.Option(
@@ -77,6 +94,18 @@ def derive(
         list[str] | None,
         typer.Option("--where", metavar="NAME=EXPR", help="Define an intermediate variable (repeatable)."),
     ] = None,
+    implicit: Annotated[
+        str | None,
+        typer.Option(
+            "--implicit",
+            metavar="NAME",
+            help="EXPR is an equation and NAME a function of the variable (y = y(x)): find dNAME/dx.",
+        ),
+    ] = None,
+    parametric: Annotated[
+        bool,
+        typer.Option("--parametric", help='EXPR is a curve "x = f(t), y = g(t)": find dy/dx.'),
+    ] = False,
     standalone: Annotated[
         bool,
         typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
@@ -94,14 +123,20 @@ def derive(
     """Differentiate EXPR and explain every step."""
     with handle_errors():
         from chainrule.derivation.engine import derive as derive_expr
-        from chainrule.derivation.model import Gradient
+        from chainrule.derivation.model import Derivation, Gradient
 
         fmt = choose_format("derivation", format.value if format else None, output)
         variables = list(dict.fromkeys(wrt)) if wrt else [None]
+        if (implicit is not None or parametric) and len(variables) > 1:
+            raise UsageError("--implicit and --parametric take one --wrt")
         derivations = tuple(
-            derive_expr(expr, variable, order=order, names=names, simplify=not no_simplify, where=where)
+            derive_expr(
+                expr, variable, order=order, names=names, simplify=not no_simplify, where=where,
+                implicit=implicit, parametric=parametric,
+            )
             for variable in variables
         )
-        result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=derivations)
+        gradient = tuple(d for d in derivations if isinstance(d, Derivation))
+        result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=gradient)
         settings: dict[str, Any] = {"notation": notation.value, "at": at or None, "standalone": standalone}
         show(result, fmt, output, **settings)

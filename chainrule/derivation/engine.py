@@ -38,7 +38,8 @@ ExprLike: TypeAlias = "str | sympy.Expr"
 
 
 WhereLike: TypeAlias = (
-    "Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None"
+    "Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]]"
+    " | Iterable[str] | None"
 )
 
 
@@ -211,10 +212,9 @@ def _derive(
 ) -> Derivation:
     text = expr if isinstance(expr, str) else sympy.sstr(expr)
     if isinstance(expr, str) and is_equation(expr):
-        first = "x = " if expr.lstrip().startswith("x") and "," in expr else ""
-        hint = "{parametric}" if first else "{implicit} (as in implicit y: y is a function of x)"
         raise UsageError(
-            f"{expr.strip()} is an equation; say what to differentiate with {hint}",
+            f"{expr.strip()} is an equation: name the quantity that depends on the variable with "
+            "{implicit} (y, for y = y(x)), or use {parametric} for a curve x = f(t), y = g(t)",
             parameters=("implicit", "parametric"),
         )
     expression = read_expr(expr)
@@ -227,6 +227,8 @@ def _derive(
     final, simplification = raw, None
     if simplify:
         final = bounded_simplify(raw)
+        if final != raw and plain(final) == plain(raw):
+            final = raw  # the same as printed (2*(x + y*y') is shown distributed): no step to show
         if final != raw:
             simplification = Step(
                 rule=Rule.SIMPLIFY,

@@ -39,6 +39,7 @@ from chainrule.printing import plain
 
 __all__ = [
     "AlgebraStep",
+    "Ratio",
     "Side",
     "dependent_functions",
     "frozen",
@@ -46,11 +47,21 @@ __all__ = [
     "holds_on_curve",
     "plain_form",
     "rate_name",
+    "side_value",
     "use_equation",
 ]
 
-#: One side of a shown equation: an expression, or factors shown in this order (``(y² − 2x)·y′``).
-Side: TypeAlias = "sympy.Expr | tuple[sympy.Expr, ...]"
+@dataclass(frozen=True)
+class Ratio:
+    """A quotient shown as written, ``(dy/dt)/(dx/dt)``: SymPy would cancel or reorder it."""
+
+    numerator: sympy.Expr
+    denominator: sympy.Expr
+
+
+#: One side of a shown equation: an expression, factors shown in this order (``(y² − 2x)·y′``),
+#: or a quotient shown as written.
+Side: TypeAlias = "sympy.Expr | tuple[sympy.Expr, ...] | Ratio"
 
 POINTS = 4
 CURVE_ATTEMPTS = 60
@@ -110,9 +121,12 @@ def frozen(expr: sympy.Basic, functions: Mapping[sympy.Symbol, sympy.Expr]) -> s
     return expr.xreplace(rates).xreplace(by_function)
 
 
-def _value(side: Side) -> sympy.Expr:
+def side_value(side: Side) -> sympy.Expr:
+    """What a shown side stands for: the product of its factors, the quotient's value."""
     if isinstance(side, tuple):
         return sympy.Mul(*side)
+    if isinstance(side, Ratio):
+        return side.numerator / side.denominator
     return side
 
 
@@ -133,7 +147,9 @@ def holds_identically(
     """
     values_of = {name: frozen(value, functions) for name, value in known.items()}
     for index, line in enumerate(step.lines):
-        values = [sympy.sympify(frozen(_value(side), functions)).doit().xreplace(values_of) for side in line]
+        values = [
+            sympy.sympify(frozen(side_value(side), functions)).doit().xreplace(values_of) for side in line
+        ]
         for a, b in zip(values, values[1:]):
             comparison = compare(a, b, seed=_seed(step, index), points=POINTS)
             if not comparison.equal:

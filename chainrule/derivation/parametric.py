@@ -19,7 +19,7 @@ from typing import ClassVar
 
 import sympy
 
-from chainrule.derivation.equations import AlgebraStep, Side
+from chainrule.derivation.equations import AlgebraStep, Ratio, Side, side_value
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.simplify import bounded_simplify
 from chainrule.derivation.verify import compare
@@ -85,7 +85,7 @@ class Parametric(Displayable):
             if not isinstance(part, AlgebraStep):
                 raise VerificationError(f"step {part.rule.value!r} is not a step of this kind", step=part)
             for side in (*part.lines[0][1:], part.result):
-                value = sympy.sympify(side).xreplace(coordinates).doit()
+                value = side_value(side).xreplace(coordinates).doit()
                 if not compare(expected, value, seed=part.order).equal:
                     raise VerificationError(
                         f"step {part.rule.value!r} is false: {plain(value)} is not "
@@ -147,7 +147,11 @@ def explain(
     raw = dy.result / dx.result
     answer = bounded_simplify(raw) if simplify else raw
     label = sympy.Derivative(sympy.Function(y_name.name)(x_name), x_name)
-    sides: tuple[Side, ...] = (label, sympy.Derivative(y_t, t) / sympy.Derivative(x_t, t), raw)
+    sides: tuple[Side, ...] = (
+        label,
+        Ratio(sympy.Derivative(y_t, t), sympy.Derivative(x_t, t)),
+        Ratio(dy.result, dx.result),
+    )
     first = AlgebraStep(
         rule=Rule.PARAMETRIC,
         expr=y_name,
@@ -160,7 +164,7 @@ def explain(
             f"Differentiate each coordinate with respect to {t}, then divide."
         ),
         substeps=(dx, dy),
-        lines=((*sides, answer) if answer != raw else sides,),
+        lines=((*sides, answer),),
     )
     parts: list[Step] = [first]
     answers = [answer]
@@ -169,8 +173,7 @@ def explain(
         raw = again.result / dx.result
         answer = bounded_simplify(raw) if simplify else raw
         label = sympy.Derivative(sympy.Function(y_name.name)(x_name), (x_name, n))
-        shown = sympy.UnevaluatedExpr(again.result) / sympy.UnevaluatedExpr(dx.result)
-        sides = (label, shown, raw)
+        sides = (label, Ratio(again.result, dx.result))
         previous = "dy/dx" if n == 2 else f"d^{n - 1}y/dx^{n - 1}"
         parts.append(
             AlgebraStep(
@@ -185,7 +188,7 @@ def explain(
                     f"respect to {t}, then divide by d{x_name}/d{t} = {plain(dx.result)}."
                 ).replace("dy/dx", f"d{y_name}/d{x_name}"),
                 substeps=(again,),
-                lines=((*sides, answer) if answer != raw else sides,),
+                lines=((*sides, answer),),
             )
         )
         answers.append(answer)

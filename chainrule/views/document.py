@@ -12,6 +12,7 @@ style), with ``_print_step`` as the fallback.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -29,7 +30,9 @@ from chainrule.views.notation import (
     StepNotation,
     Sum,
     answer_equation,
+    dependents_of,
     exercise,
+    with_dependents,
 )
 from chainrule.views.settings import Settings
 
@@ -79,8 +82,8 @@ def document(derivation: Derivation, settings: Settings) -> Document:
         where=tuple(Equation((Math(n), Math(v))) for n, v in derivation.where),
         held=held_constant(derivation),
         dependencies=dependency_tree(derivation),
-        steps=tuple(numbered_steps(derivation)),
-        answer=answer_equation(derivation),
+        steps=tuple(numbered_steps(derivation, leibniz=settings.notation != "lagrange")),
+        answer=answer_equation(derivation, leibniz=settings.notation != "lagrange"),
         point=point_section(derivation, settings.at),
     )
 
@@ -93,16 +96,31 @@ def held_constant(derivation: Derivation) -> tuple[sympy.Symbol, ...]:
     return tuple(sorted(others, key=lambda s: s.name))
 
 
-def numbered_steps(derivation: Derivation) -> list[NumberedStep]:
-    """Every step in reading order, numbered like ``1``, ``1.1``, ``1.2``, ``2``."""
-    notation = StepNotation()
+def numbered_steps(derivation: Derivation, *, leibniz: bool = True) -> list[NumberedStep]:
+    """Every step in reading order, numbered like ``1``, ``1.1``, ``1.2``, ``2``.
+
+    Quantities that change with the variable (``r = r(t)``) are written ``r`` and
+    their derivatives ``dr/dt`` (``r′`` unless ``leibniz``).
+    """
+    return number_steps(derivation.walk(), dependents_of(derivation), leibniz=leibniz)
+
+
+def number_steps(
+    walk: Iterable[tuple[Step, Step | None, int]],
+    functions: Mapping[sympy.Symbol, sympy.Expr],
+    *,
+    leibniz: bool = True,
+) -> list[NumberedStep]:
+    """Steps from ``walk`` (``(step, parent, depth)`` in reading order), numbered, with their math."""
+    notation = StepNotation(dependents=frozenset(functions))
+    shown = tuple(functions.values())
     out: list[NumberedStep] = []
     # Keyed by object identity: the most recent occurrence of each step object.
     # Pre-order means a step's whole subtree is listed before the next occurrence.
     index_of: dict[int, int] = {}
     children: dict[int, int] = {}
     top = 0
-    for step, parent, depth in derivation.walk():
+    for step, parent, depth in walk:
         if parent is None:
             top += 1
             label, parent_index = str(top), None
@@ -113,7 +131,8 @@ def numbered_steps(derivation: Derivation) -> list[NumberedStep]:
         index = len(out)
         index_of[id(step)] = index
         children[index] = 0
-        out.append(NumberedStep(index, label, step, parent_index, depth, notation.doprint(step)))
+        math = with_dependents(notation.doprint(step), shown, leibniz=leibniz)
+        out.append(NumberedStep(index, label, step, parent_index, depth, math))
     return out
 
 
@@ -124,6 +143,14 @@ def point_section(
     value = evaluate_at(derivation, at)
     if value is None:
         return None
+    if dependents_of(derivation):  # related rates: the quantity and its rate at that instant
+        return PointSection(
+            value=value,
+            point=tuple(Equation((Math(s), Math(v))) for s, v in value.point),
+            derivative=Equation((exercise(derivation), Math(value.value))),
+            function_value=Equation((Math(derivation.expr), Math(value.function_value)))
+            if value.function_value is not None and value.function_value.is_number else None,
+        )
     variables = value.variables
     f = sympy.Function("f")
     values = tuple(v for _, v in value.point)
