@@ -45,6 +45,8 @@ _LAZY = {
     "CheckResult": "chainrule.homework.check:CheckResult",
     "Graph": "chainrule.graph:Graph",
     "Jacobian": "chainrule.derivation.jacobian:Jacobian",
+    "Implicit": "chainrule.derivation.implicit:Implicit",
+    "Parametric": "chainrule.derivation.parametric:Parametric",
     "Network": "chainrule.neural:Network",
 }
 

@@ -29,8 +29,8 @@ class CurvePoint:
 
     Args:
         point: the values given, in order (names, and rates such as ``r'``).
-        curve: the equation's sides at the point, ``(lhs, rhs)`` with the values put in
-            unevaluated (``3**2 + 4**2``, ``25``), when every name of the equation is given.
+        curve: the equation's sides' values at the point (equal), when every name of the
+            equation is given.
         coordinates: ``(x, y)`` of the point (a parametric curve: at the parameter's value).
         values: ``(order, value)`` of each derivative asked for; ``None`` where undefined.
         vertical: the tangent is vertical (``dx/dt = 0`` or the slope's denominator is 0).
@@ -111,7 +111,7 @@ def _implicit(result: Implicit, at: tuple[Binding, ...]) -> CurvePoint:
 
 
 def _on_curve(result: Implicit, point: Mapping[sympy.Symbol, sympy.Expr]) -> tuple[sympy.Expr, sympy.Expr]:
-    """The equation's sides at the point, unevaluated; a ``UsageError`` if they differ."""
+    """The equation's sides' values at the point; a ``UsageError`` if they differ."""
     lhs, rhs = result.equation.lhs, result.equation.rhs
     left, right = lhs.xreplace(dict(point)), rhs.xreplace(dict(point))
     difference = _number(left - right)
@@ -125,8 +125,7 @@ def _on_curve(result: Implicit, point: Mapping[sympy.Symbol, sympy.Expr]) -> tup
             f"not {plain(_number(right) if _number(right) is not None else right)} ({{at}})",
             parameters=("at",),
         )
-    unevaluated = {s: sympy.UnevaluatedExpr(v) for s, v in point.items()}
-    return lhs.xreplace(unevaluated), rhs.xreplace(unevaluated)
+    return _number(left) or left, _number(right) or right
 
 
 def _parametric(result: Parametric, at: tuple[Binding, ...]) -> CurvePoint:

@@ -313,8 +313,8 @@ def _solve(
         )
     if sympy.expand(equation.diff(p, 2)) != 0:  # pragma: no cover - the chain rule is linear in dy/dx
         raise UnsupportedError(f"the differentiated equation is not linear in d{unknown}/d{wrt}")
-    shown_a = plain_form(sympy.factor_terms(-a), functions)
-    shown_b = plain_form(sympy.factor_terms(b), functions)
+    shown_a = sympy.factor_terms(plain_form(-a, functions))
+    shown_b = sympy.factor_terms(plain_form(b, functions))
     lines: list[tuple[Side, ...]] = []
     expanded = sympy.expand(equation) if sympy.count_ops(equation) <= MAX_EXPAND_OPS else None
     with_rate = [t for t in sympy.Add.make_args(expanded) if t.has(p)] if expanded is not None else []
@@ -323,7 +323,7 @@ def _solve(
         lines.append((plain_form(sympy.Add(*with_rate).xreplace({p: rate}), functions),
                       plain_form(rest, functions)))
     lines.append(((shown_b, rate), shown_a))
-    raw = plain_form(-a / b, functions)
+    raw = shown_a / shown_b
     answer = bounded_simplify(raw) if simplify else raw
     lines.append((rate, raw, answer) if answer != raw else (rate, raw))
     return AlgebraStep(

@@ -32,6 +32,7 @@ from chainrule.views.notation import (
     answer_equation,
     dependents_of,
     exercise,
+    shown_rate,
     with_dependents,
 )
 from chainrule.views.settings import Settings
@@ -146,7 +147,7 @@ def point_section(
     if dependents_of(derivation):  # related rates: the quantity and its rate at that instant
         return PointSection(
             value=value,
-            point=tuple(Equation((Math(s), Math(v))) for s, v in value.point),
+            point=tuple(Equation((Math(shown_rate(s, derivation.wrt)), Math(v))) for s, v in value.point),
             derivative=Equation((exercise(derivation), Math(value.value))),
             function_value=Equation((Math(derivation.expr), Math(value.function_value)))
             if value.function_value is not None and value.function_value.is_number else None,

@@ -280,6 +280,13 @@ def shown_equation(equation: Equation, functions: Iterable[sympy.Basic], *, leib
     return Equation(tuple(_shown_node(side, show) for side in equation.sides))
 
 
+def shown_rate(symbol: sympy.Basic, var: sympy.Symbol, *, leibniz: bool = True) -> sympy.Basic:
+    """A rate given at a point (``r'``) as it prints: ``dr/dt`` (or ``r′``); other names as they are."""
+    name = getattr(symbol, "name", "")
+    order = len(name) - len(name.rstrip("'"))
+    return rate(name.rstrip("'"), str(var), order, leibniz=leibniz) if order else symbol
+
+
 def with_dependents(math: StepMath, functions: Iterable[sympy.Basic], *, leibniz: bool = True) -> StepMath:
     """A step's equations with ``y(x)`` written ``y`` (``dy/dx`` for its derivative; ``y′`` in the
     Lagrange form, or everywhere unless ``leibniz``). Bindings (``y = y(x)``) are kept as they are."""

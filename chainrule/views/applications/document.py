@@ -19,7 +19,15 @@ from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.parametric import Parametric
 from chainrule.printing import rate
 from chainrule.views.document import NumberedStep, number_steps
-from chainrule.views.notation import Equation, Math, Node, shown_equation, with_dependents
+from chainrule.views.notation import (
+    Equation,
+    Math,
+    Node,
+    Product,
+    shown_equation,
+    shown_rate,
+    with_dependents,
+)
 from chainrule.views.settings import Settings
 
 Result = Implicit | Parametric
@@ -146,12 +154,13 @@ def _point(result: Result, settings: Settings, lb: bool) -> PointLines | None:
     value = evaluate(result, settings.at)
     if value is None:
         return None
-    var = result.wrt.name
-    point = tuple(Equation((Math(_rate_shown(s, var, lb)), Math(v))) for s, v in value.point)
+    point = tuple(Equation((Math(shown_rate(s, result.wrt, leibniz=lb)), Math(v))) for s, v in value.point)
     lines: list[tuple[str, Equation]] = []
     notes: list[str] = []
-    if value.curve is not None:
-        lines.append(("on the curve", Equation((Math(value.curve[0]), Math(value.curve[1])))))
+    if value.curve is not None and isinstance(result, Implicit):
+        lhs, rhs = result.equation.lhs, result.equation.rhs
+        sides = [Math(lhs), Math(value.curve[0])] + ([] if rhs.is_number else [Math(rhs)])
+        lines.append(("on the curve", Equation(tuple(sides))))
     if isinstance(result, Parametric) and value.coordinates is not None:
         (x, _), (y, _) = result.x, result.y
         coordinates = Equation((Math(sympy.Tuple(x, y)), Math(sympy.Tuple(*value.coordinates))))
@@ -173,13 +182,6 @@ def _rates(result: Result) -> bool:
     return isinstance(result, Implicit) and result.related_rates
 
 
-def _rate_shown(symbol: sympy.Symbol, var: str, lb: bool) -> sympy.Expr:
-    """``r'`` given at a point, shown ``dr/dt`` (or ``r′``)."""
-    name = symbol.name
-    order = len(name) - len(name.rstrip("'"))
-    return rate(name.rstrip("'"), var, order, leibniz=lb) if order else symbol
-
-
 def _tangent(result: Result, value: CurvePoint) -> list[tuple[str, Equation]]:
     if value.coordinates is None:
         return []
@@ -190,7 +192,8 @@ def _tangent(result: Result, value: CurvePoint) -> list[tuple[str, Equation]]:
     if value.tangent is None or not value.values or value.values[0][1] is None:
         return []
     slope = value.values[0][1]
-    point_slope = Equation((Math(y - y0), Math(sympy.Mul(slope, x - x0, evaluate=False))))
+    right = Math(slope * (x - x0)) if slope in (1, -1) else Product((Math(slope), Math(x - x0)))
+    point_slope = Equation((Math(y - y0), right))
     if slope == 0:
         point_slope = Equation((Math(y), Math(y0)))
     lines = [("tangent line", point_slope)]
