@@ -33,6 +33,7 @@ PAGES = [
     ROOT / "docs" / "api.md",
     ROOT / "docs" / "contributing.md",
     ROOT / "docs" / "multivariable.md",
+    ROOT / "docs" / "implicit.md",
 ]
 BLOCK = re.compile(r"^```console\n\$ ((?:chainrule|python -m chainrule) [^\n]*)\n(.*?)^```\n", re.M | re.S)
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb"}
@@ -99,6 +100,8 @@ def test_cli_page_covers_every_option() -> None:
         "--no-simplify",
         "--at",
         "--where",
+        "--implicit",
+        "--parametric",
         "--standalone",
         "--output",
         "--version",

@@ -99,7 +99,9 @@ def application_document(result: Result, settings: Settings) -> AppDocument:
     dependents = result.functions if isinstance(result, Implicit) else {}
     steps = number_steps(result.walk(), dependents, leibniz=lb)
     if isinstance(result, Parametric):  # the coordinates' steps are in t alone; the quotients name x(t), y(t)
-        steps = [_shown_step(item, functions, lb) for item in steps]
+        # Rates by the parameter stay dx/dt, dy/dt: primes would not say which variable they are by.
+        by_t, by_x = functions[:2], functions[2:]
+        steps = [_shown_step(_shown_step(item, by_t, True), by_x, lb) for item in steps]
     return AppDocument(
         result=result,
         heading=_heading(result),
