@@ -40,6 +40,27 @@ Examples:
 DeriveFormat = format_choices("derivation")
 
 
+Expression = Annotated[
+    str,
+    typer.Argument(
+        help='The expression, e.g. "sin(x**2)" or "3x^2 sin x"; an equation with --implicit '
+        '("x^2 + y^2 = 25"); a curve with --parametric ("x = cos(t), y = sin(t)").'
+    ),
+]
+Implicit = Annotated[
+    str | None,
+    typer.Option(
+        "--implicit",
+        metavar="NAME",
+        help="EXPR is an equation and NAME a function of the variable (y = y(x)): find dNAME/dx.",
+    ),
+]
+ParametricFlag = Annotated[
+    bool,
+    typer.Option("--parametric", help='EXPR is a curve "x = f(t), y = g(t)": find dy/dx.'),
+]
+
+
 class Notation(str, enum.Enum):
     leibniz = "leibniz"
     lagrange = "lagrange"
@@ -47,13 +68,7 @@ class Notation(str, enum.Enum):
 
 
 def derive(
-    expr: Annotated[
-        str,
-        typer.Argument(
-            help='The expression, e.g. "sin(x**2)" or "3x^2 sin x"; an equation with --implicit '
-            '("x^2 + y^2 = 25"); a curve with --parametric ("x = cos(t), y = sin(t)").'
-        ),
-    ],
+    expr: Expression,
     wrt: Annotated[
         list[str] | None,
         typer.Option(
@@ -94,18 +109,8 @@ def derive(
         list[str] | None,
         typer.Option("--where", metavar="NAME=EXPR", help="Define an intermediate variable (repeatable)."),
     ] = None,
-    implicit: Annotated[
-        str | None,
-        typer.Option(
-            "--implicit",
-            metavar="NAME",
-            help="EXPR is an equation and NAME a function of the variable (y = y(x)): find dNAME/dx.",
-        ),
-    ] = None,
-    parametric: Annotated[
-        bool,
-        typer.Option("--parametric", help='EXPR is a curve "x = f(t), y = g(t)": find dy/dx.'),
-    ] = False,
+    implicit: Implicit = None,
+    parametric: ParametricFlag = False,
     standalone: Annotated[
         bool,
         typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
