@@ -159,6 +159,11 @@ def test_implicit_steps_read_as_stewart_writes_them() -> None:
     assert "2*x + 2*y*y' = 0" in d.to_text(notation="lagrange")
 
 
+def test_stewart_example_3_in_the_books_form() -> None:
+    d = chainrule.derive("sin(x+y) = y^2 cos x", implicit="y").verify()
+    assert d.result == (y**2 * sympy.sin(x) + sympy.cos(x + y)) / (2 * y * sympy.cos(x) - sympy.cos(x + y))
+
+
 def test_second_derivative_substitutes_then_uses_the_equation() -> None:
     d = chainrule.derive("x^4 + y^4 = 16", implicit="y", order=2).verify()
     assert [p.rule for p in d.parts] == [

@@ -48,6 +48,7 @@ __all__ = [
     "plain_form",
     "rate_name",
     "side_value",
+    "textbook_signs",
     "use_equation",
 ]
 
@@ -215,6 +216,23 @@ def _root(f: object, point: Mapping[sympy.Symbol, mpmath.mpf], others: Sequence[
     if isinstance(root, mpmath.mpc) or isinstance(value, mpmath.mpc) or abs(value) > mpmath.mpf(10) ** -20:
         return None
     return root
+
+
+def textbook_signs(expr: sympy.Expr) -> sympy.Expr:
+    """A quotient whose numerator and denominator both lead with a minus sign, written without them.
+
+    Stewart prints ``(y² sin x + cos(x + y))/(2y cos x − cos(x + y))``, not the same with both signs
+    flipped. (A presentation rule, not a simplification; the textbook-form simplifier of
+    ``simplify.py`` is the place for it once there is one.)
+
+    >>> x, y = sympy.symbols("x y")
+    >>> textbook_signs((-x - y)/(-x + 2*y))
+    (x + y)/(x - 2*y)
+    """
+    numerator, denominator = sympy.fraction(expr)
+    if denominator != 1 and numerator.could_extract_minus_sign() and denominator.could_extract_minus_sign():
+        return (-numerator) / (-denominator)
+    return expr
 
 
 def use_equation(expr: sympy.Expr, lhs: sympy.Expr, rhs: sympy.Expr, variables: Sequence[sympy.Symbol]

@@ -40,6 +40,7 @@ from chainrule.derivation.equations import (
     holds_on_curve,
     plain_form,
     rate_name,
+    textbook_signs,
     use_equation,
 )
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
@@ -324,7 +325,7 @@ def _solve(
                       plain_form(rest, functions)))
     lines.append(((shown_b, rate), shown_a))
     raw = shown_a / shown_b
-    answer = bounded_simplify(raw) if simplify else raw
+    answer = textbook_signs(bounded_simplify(raw)) if simplify else raw
     lines.append((rate, raw, answer) if answer != raw else (rate, raw))
     return AlgebraStep(
         rule=Rule.SOLVE,
