@@ -164,7 +164,7 @@ def explain(
             f"Differentiate each coordinate with respect to {t}, then divide."
         ),
         substeps=(dx, dy),
-        lines=((*sides, answer),),
+        lines=((*sides, answer) if answer != raw else sides,),
     )
     parts: list[Step] = [first]
     answers = [answer]
@@ -188,7 +188,7 @@ def explain(
                     f"respect to {t}, then divide by d{x_name}/d{t} = {plain(dx.result)}."
                 ).replace("dy/dx", f"d{y_name}/d{x_name}"),
                 substeps=(again,),
-                lines=((*sides, answer),),
+                lines=((*sides, answer) if answer != raw else sides,),
             )
         )
         answers.append(answer)
