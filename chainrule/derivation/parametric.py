@@ -96,6 +96,14 @@ class Parametric(Displayable):
         return self
 
 
+def _ended(sides: tuple[Side, ...], answer: sympy.Expr) -> tuple[Side, ...]:
+    """The line's sides, then the answer unless it is the quotient just shown (``sin t/(1 - cos t)``)."""
+    shown = sides[-1]
+    if isinstance(shown, Ratio) and sympy.fraction(answer) == (shown.numerator, shown.denominator):
+        return sides
+    return (*sides, answer)
+
+
 def _derivation(result: Parametric, step: Step) -> Derivation:
     return Derivation(
         input=result.input, expr=step.expr, wrt=step.wrt, order=1, root=step,
@@ -164,7 +172,7 @@ def explain(
             f"Differentiate each coordinate with respect to {t}, then divide."
         ),
         substeps=(dx, dy),
-        lines=((*sides, answer) if answer != raw else sides,),
+        lines=(_ended(sides, answer),),
     )
     parts: list[Step] = [first]
     answers = [answer]
@@ -188,7 +196,7 @@ def explain(
                     f"respect to {t}, then divide by d{x_name}/d{t} = {plain(dx.result)}."
                 ).replace("dy/dx", f"d{y_name}/d{x_name}"),
                 substeps=(again,),
-                lines=((*sides, answer) if answer != raw else sides,),
+                lines=(_ended(sides, answer),),
             )
         )
         answers.append(answer)
