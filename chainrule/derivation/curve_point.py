@@ -57,7 +57,7 @@ def evaluate(result: Implicit | Parametric, at: tuple[Binding, ...]) -> CurvePoi
 
 
 def _number(expr: sympy.Expr) -> sympy.Expr | None:
-    value = bounded_simplify(sympy.sympify(expr))
+    value = bounded_simplify(expr)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
         return None
     return value

@@ -149,7 +149,7 @@ def holds_identically(
     values_of = {name: frozen(value, functions) for name, value in known.items()}
     for index, line in enumerate(step.lines):
         values = [
-            sympy.sympify(frozen(side_value(side), functions)).doit().xreplace(values_of) for side in line
+            frozen(side_value(side), functions).doit().xreplace(values_of) for side in line
         ]
         for a, b in zip(values, values[1:]):
             comparison = compare(a, b, seed=_seed(step, index), points=POINTS)
@@ -182,8 +182,7 @@ def holds_on_curve(
             others = [s for s in names if s != target]
             width = 2.5 if attempt < 20 else (6.0 if attempt < 40 else 40.0)
             point = {s: mpmath.mpf(rng.uniform(-width, width)) for s in others}
-            f = sympy.lambdify([target, *others], curve, modules="mpmath")
-            root = _root(f, point, others, rng.uniform(-width, width))
+            root = _root(curve, target, point, rng.uniform(-width, width))
             if root is None:
                 continue
             at = {target: sympy.Float(root, 30), **{s: sympy.Float(v, 30) for s, v in point.items()}}
@@ -205,15 +204,25 @@ def holds_on_curve(
         )
 
 
-def _root(f: object, point: Mapping[sympy.Symbol, mpmath.mpf], others: Sequence[sympy.Symbol],
+def _root(curve: sympy.Expr, target: sympy.Symbol, point: Mapping[sympy.Symbol, mpmath.mpf],
           start: float) -> mpmath.mpf | None:
-    args = [point[s] for s in others]
+    """A real root of ``curve`` in ``target`` near ``start``, the other names at ``point`` (SymPy's
+    ``evalf`` at each guess: no text is evaluated, nothing is compiled)."""
+    fixed = curve.xreplace({s: sympy.Float(v, 30) for s, v in point.items()})
+
+    def f(v: mpmath.mpf) -> mpmath.mpf:
+        value = fixed.xreplace({target: sympy.Float(v, 30)}).evalf(30)
+        re, im = value.as_real_imag()
+        if not value.is_number or abs(im) > 1e-20:
+            raise ValueError("not real")
+        return mpmath.mpf(re)
+
     try:
-        root = mpmath.findroot(lambda v: f(v, *args), mpmath.mpf(start))  # type: ignore[operator]
-        value = f(root, *args)  # type: ignore[operator]
+        root = mpmath.findroot(f, mpmath.mpf(start))
+        value = f(root)
     except (ValueError, ZeroDivisionError, TypeError, ArithmeticError):
         return None
-    if isinstance(root, mpmath.mpc) or isinstance(value, mpmath.mpc) or abs(value) > mpmath.mpf(10) ** -20:
+    if isinstance(root, mpmath.mpc) or abs(value) > mpmath.mpf(10) ** -20:
         return None
     return root
 

@@ -40,6 +40,7 @@ from chainrule.derivation.equations import (
     holds_on_curve,
     plain_form,
     rate_name,
+    side_value,
     textbook_signs,
     use_equation,
 )
@@ -159,7 +160,7 @@ def _check_on_curve(result: Implicit, step: AlgebraStep) -> None:
     (_, before, *after) = step.lines[0]
     curve = result.equation.lhs - result.equation.rhs
     for side in after:
-        holds_on_curve(sympy.sympify(before), sympy.sympify(side).doit(), curve, result.unknown, step=step)
+        holds_on_curve(side_value(before), side_value(side).doit(), curve, result.unknown, step=step)
 
 
 # ---------------------------------------------------------------------------
