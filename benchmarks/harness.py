@@ -19,6 +19,7 @@ import os
 import re
 import statistics
 import subprocess
+import tempfile
 import threading
 import time
 import traceback
@@ -268,9 +269,21 @@ def slope(points: Sequence[tuple[float, float | None]], largest: int = 4) -> flo
 # --------------------------------------------------------------------------- whole processes
 
 
+#: Where whole processes keep their bytecode: an installed wheel has its ``.pyc`` files, so
+#: processes are timed with a bytecode cache (``PYTHONDONTWRITEBYTECODE`` is dropped for them).
+BYTECODE_CACHE = Path(tempfile.gettempdir()) / "chainrule-benchmarks-pycache"
+
+
+def process_env() -> dict[str, str]:
+    """The environment of a timed process: no colour, and the bytecode cache."""
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb", "PYTHONPYCACHEPREFIX": str(BYTECODE_CACHE)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run_process(args: Sequence[str], *, timeout: float, cwd: Path) -> float:
     """Seconds one whole process takes; raises ``subprocess`` errors on a failure or a timeout."""
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
+    env = process_env()
     start = time.perf_counter()
     subprocess.run(args, check=True, capture_output=True, timeout=timeout, env=env, cwd=cwd)
     return time.perf_counter() - start

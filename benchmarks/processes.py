@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import workloads
-from benchmarks.harness import Log, Timing, brief, over, time_process, time_processes, top_imports
+from benchmarks.harness import (
+    Log,
+    Timing,
+    brief,
+    over,
+    process_env,
+    time_process,
+    time_processes,
+    top_imports,
+)
 from benchmarks.workloads import Plan
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,12 +32,13 @@ def chainrule_command() -> list[str]:
     return [sys.executable, "-m", "chainrule"]
 
 
-#: The library's whole derivation, verified, as a program: what the CLI would run if it verified.
+#: The library's whole derivation, verified, as a program (what the CLI does, without typer).
 VERIFIED_PROGRAM = "import chainrule; print(chainrule.derive('sin(x**2)').verify().to_text())"
 
-#: The processes part 3 times, as the report shows them, by name.
+#: The processes part 3 times, as the report shows them, by name. The CLI verifies by default.
 CLI_COMMANDS = {
     "cli": 'chainrule derive "sin(x**2)" -f text',
+    "unverified": 'chainrule derive "sin(x**2)" -f text --no-verify',
     "verified": f'python -c "{VERIFIED_PROGRAM}"',
     "bare": 'python -c "import sympy"',
 }
@@ -48,6 +58,7 @@ class CliResult:
 def run_cli(plan: Plan, log: Log) -> CliResult:
     commands = {
         "cli": [*chainrule_command(), "derive", "sin(x**2)", "-f", "text"],
+        "unverified": [*chainrule_command(), "derive", "sin(x**2)", "-f", "text", "--no-verify"],
         "verified": [sys.executable, "-c", VERIFIED_PROGRAM],
         "bare": [sys.executable, "-c", "import sympy"],
     }
@@ -59,6 +70,7 @@ def run_cli(plan: Plan, log: Log) -> CliResult:
             text=True,
             cwd=ROOT,
             timeout=plan.process_timeout,
+            env=process_env(),
         ).stderr
     except subprocess.TimeoutExpired:
         importtime = ""

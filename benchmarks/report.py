@@ -6,6 +6,7 @@ import datetime
 import os
 import platform
 from pathlib import Path
+from typing import Any
 
 import sympy
 
@@ -91,7 +92,7 @@ def header(res: Results) -> list[str]:
         "every timed run (ours and SymPy's alike); medians of up to "
         f"{plan.repeats} runs (fewer once a case has spent {plan.case_budget:g} s); `time.perf_counter`.",
         "- *steps*: `derive(expr, simplify=False)` (the whole step tree and the raw answer); *full*: "
-        "`derive(expr)` (plus the final bounded simplification); *verify*: `.verify()` of that "
+        "`derive(expr)` (plus the answer in textbook form, docs/answers.md); *verify*: `.verify()` of that "
         "derivation, right after it in the same run; *whole*: full and verify together; *diff*: "
         "`sympy.diff(expr, x)` on the same SymPy expression; *simplify(diff)*: "
         "`sympy.simplify(sympy.diff(expr, x))`. Parsing is not timed (part 5 times it). *slope*: "
@@ -271,9 +272,34 @@ def parse_section(res: Results) -> list[str]:
     return [*lines, "", f"Slope of log time over log length: {slope_text(s)}.", ""]
 
 
-def render(res: Results, *, notes: str = "") -> str:
-    """The whole page."""
+def before_and_after(res: Results, before: dict[str, Any]) -> list[str]:
+    """The targets of the run kept in ``before.json`` beside this run's, target by target."""
+    earlier = {row["target"]: row for row in before["targets"]}
+
+    def shown(met: bool | None, figures: str) -> str:
+        return f"**{'yes' if met else ('no' if met is False else '–')}**: {figures}"
+
+    lines = [
+        f"## Before and after ({before['label']})",
+        "",
+        f"The targets as the run kept in `benchmarks/before.json` found them ({before['plan']} plan), "
+        "and as this run finds them.",
+        "",
+        "| Target | Before | After |",
+        "|---|---|---|",
+    ]
+    for what, met, figures in targets(res):
+        old = earlier.get(what)
+        then = shown(old["met"], old["figures"]) if old else "–"
+        lines.append(f"| {what} | {then} | {shown(met, figures)} |")
+    return [*lines, ""]
+
+
+def render(res: Results, *, notes: str = "", before: dict[str, Any] | None = None) -> str:
+    """The whole page; with ``before`` (``before.json``), the targets then and now."""
     lines = header(res) + targets_table(res)
+    if before is not None:
+        lines += before_and_after(res, before)
     if res.homework:
         lines += homework_section(res.homework)
     if res.scaling:

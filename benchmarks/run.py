@@ -1,18 +1,21 @@
 """chainrule's benchmarks: one command, one machine, one Markdown report.
 
-    python benchmarks/run.py            # the full run (about 11 minutes on 2 cores)
+    python benchmarks/run.py            # the full run (about 7 minutes on 2 cores)
     python benchmarks/run.py --quick    # fewer sizes and repeats, short time limits (under 3 minutes)
+    python benchmarks/run.py --render-only --save-before "commit abc1234, before issue N"
 
 writes ``docs/performance.md`` (``--output`` to write elsewhere): the machine,
 the date, the command, the targets met or missed, one table per part. How a
 case is timed is in ``harness``, what is timed in ``workloads``,
 ``measurements`` and ``processes``, the page in ``report``, ``figures`` and
-``targets``.
+``targets``. ``benchmarks/before.json`` (``--save-before``) keeps the targets of an earlier
+run, which the page shows beside this run's.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pickle
 import sys
@@ -28,6 +31,9 @@ if str(ROOT) not in sys.path:
 from benchmarks.harness import Log  # noqa: E402
 from benchmarks.measurements import PARTS, Plan, Results, collect  # noqa: E402
 from benchmarks.report import render  # noqa: E402
+from benchmarks.targets import targets  # noqa: E402
+
+BEFORE = HERE / "before.json"
 
 
 def last_run(plan: Plan) -> Path:
@@ -43,9 +49,19 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def write_report(res: Results, output: Path, *, notes: Path | None) -> None:
-    """Write the page of ``res`` to ``output``, with the closing ``notes`` if that file exists."""
-    text = render(res, notes=notes.read_text(encoding="utf-8") if notes and notes.exists() else "")
+    """Write the page of ``res`` to ``output``, with the closing ``notes`` if that file exists, and
+    the targets kept in ``before.json`` beside this run's."""
+    before = json.loads(BEFORE.read_text(encoding="utf-8")) if BEFORE.exists() else None
+    closing = notes.read_text(encoding="utf-8") if notes and notes.exists() else ""
+    text = render(res, notes=closing, before=before)
     _write_atomically(output, (text + "\n").encode("utf-8"))
+
+
+def save_before(res: Results, label: str) -> None:
+    """Keep the targets of ``res`` in ``before.json``, as the figures later pages compare with."""
+    rows = [{"target": what, "met": met, "figures": figures} for what, met, figures in targets(res)]
+    data = {"label": label, "plan": res.plan.name, "targets": rows}
+    _write_atomically(BEFORE, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def measure_and_report(
@@ -71,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--render-only", action="store_true", help="redo the page from the last run's figures"
     )
+    parser.add_argument(
+        "--save-before", metavar="LABEL", help="keep this run's targets in before.json, labelled LABEL"
+    )
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     unknown = [p for p in parts if p not in PARTS]
@@ -91,10 +110,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not last_run(plan).exists():
             parser.error(f"no figures kept from an earlier run ({last_run(plan).name}); run without it first")
         res = pickle.loads(last_run(plan).read_bytes())  # noqa: S301 - our own file, written above
+        if args.save_before:
+            save_before(res, args.save_before)
         write_report(res, args.output, notes=args.notes)
         log(f"wrote {args.output} from {last_run(plan).name}")
         return 0
     res = measure_and_report(plan, parts, args.output, notes=args.notes, log=log, keep=last_run(plan))
+    if args.save_before:
+        save_before(res, args.save_before)
+        write_report(res, args.output, notes=args.notes)
     log(f"wrote {args.output} in {res.seconds:.0f} s")
     return 0
 

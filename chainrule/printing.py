@@ -21,11 +21,19 @@ changed, and the result is never used for mathematics.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Iterator
 from typing import Any
 
 import sympy
 from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.str import StrPrinter
+
+from chainrule.written import WrittenProduct, is_written
 
 
 class _DisplayDerivative(sympy.Function):
@@ -267,16 +275,84 @@ def dependent_form(expr: sympy.Basic, functions: Any, *, leibniz: bool = True) -
     return shown.xreplace({f: sympy.Symbol(f.func.__name__, real=True) for f in functions})
 
 
+# -- as written ---------------------------------------------------------------
+# The parser keeps sums and products in the order the student wrote them
+# (``chainrule.written``); SymPy's printers would sort them. These printers
+# keep the order of those, and print every other sum and product as SymPy does.
+
+
+class WrittenOrder:
+    """A printer mixin: sums and products written by the student print in their order.
+
+    ``_keep`` is the printer's setting for "keep the arguments' order" (``none``
+    for most printers, ``old`` for MathML's products).
+    """
+
+    _keep = "none"
+    _settings: dict[str, Any]
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> Any:
+        with self._ordered(is_written(expr)):
+            return super()._print_Add(expr, order="none" if is_written(expr) else order)  # type: ignore[misc]
+
+    def _print_Mul(self, expr: sympy.Mul) -> Any:
+        with self._ordered(is_written(expr)):
+            return super()._print_Mul(expr)  # type: ignore[misc]
+
+    @contextlib.contextmanager
+    def _ordered(self, written: bool) -> Iterator[None]:
+        """Inside a written node keep the order; inside any other, SymPy's (the default)."""
+        previous = self._settings.get("order")
+        self._settings["order"] = self._keep if written else None
+        try:
+            yield
+        finally:
+            self._settings["order"] = previous
+
+    def _print_WrittenSum(self, expr: sympy.Add, order: str | None = None) -> Any:
+        return self._print_Add(expr, order)
+
+    def _print_WrittenProduct(self, expr: sympy.Mul) -> Any:
+        return self._print_Mul(expr)
+
+
+class WrittenStrPrinter(WrittenOrder, StrPrinter):
+    """``str()``, sums and products in the order written."""
+
+
+class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
+    """SymPy's LaTeX, sums and products in the order written."""
+
+    def _print_WrittenProduct(self, expr: sympy.Mul) -> Any:
+        rest = negated_factors(expr)
+        if rest is None:
+            return self._print_Mul(expr)
+        return "-" + self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+
+
+class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
+    """SymPy's 2-D form, sums and products in the order written."""
+
+
+def negated_factors(expr: sympy.Mul) -> sympy.Expr | None:
+    """For ``-1·a·b`` written so, the product ``a·b``; else ``None``."""
+    if not (is_written(expr) and expr.args[0] is sympy.S.NegativeOne):
+        return None
+    rest = expr.args[1:]
+    return rest[0] if len(rest) == 1 else WrittenProduct(*rest, evaluate=False)
+
+
 def latex(expr: sympy.Basic, **settings: Any) -> str:
     """LaTeX for ``expr`` (SymPy's printer), primes for undefined functions."""
-    return sympy.latex(display_form(expr), **settings)
+    return str(WrittenLatexPrinter(settings).doprint(display_form(expr)))
 
 
 def plain(expr: sympy.Basic) -> str:
     """A one-line ASCII form like ``str()``, primes for undefined functions."""
-    return sympy.sstr(display_form(expr))
+    return str(WrittenStrPrinter().doprint(display_form(expr)))
 
 
 def pretty(expr: sympy.Basic, *, unicode: bool = True, wrap_line: bool = False) -> str:
     """SymPy's 2-D pretty form (Unicode by default), primes for undefined functions."""
-    return sympy.pretty(display_form(expr), use_unicode=unicode, wrap_line=wrap_line)
+    printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": wrap_line})
+    return str(printer.doprint(display_form(expr)))

@@ -33,6 +33,7 @@ PAGES = [
     ROOT / "docs" / "api.md",
     ROOT / "docs" / "contributing.md",
     ROOT / "docs" / "multivariable.md",
+    ROOT / "docs" / "answers.md",
     ROOT / "docs" / "implicit.md",
 ]
 BLOCK = re.compile(r"^```console\n\$ ((?:chainrule|python -m chainrule) [^\n]*)\n(.*?)^```\n", re.M | re.S)
@@ -105,6 +106,7 @@ def test_cli_page_covers_every_option() -> None:
         "--standalone",
         "--output",
         "--version",
+        "--no-verify",
     ):
         assert option in text, option
         assert option in commands or option == "--output", f"no example uses {option}"

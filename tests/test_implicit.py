@@ -31,6 +31,7 @@ from chainrule.errors import ParseError, UnsupportedError, UsageError, Verificat
 from chainrule.parsing.equations import is_equation, parse_definitions, parse_equation
 from chainrule.parsing.inputs import read_point
 from chainrule.views import formats, render
+from chainrule.written import evaluated
 
 CASES = load("applications.toml")
 x, y, t = NAMES["x"], NAMES["y"], NAMES["t"]
@@ -53,7 +54,8 @@ def same(a: sympy.Expr, b: sympy.Expr, at: dict[sympy.Symbol, sympy.Expr] | None
 
 
 def test_equations_plain_and_latex() -> None:
-    assert parse_equation("x^2 + y^2 = 25") == sympy.Eq(x**2 + y**2, 25, evaluate=False)
+    circle = parse_equation("x^2 + y^2 = 25")  # each side as written (chainrule.written)
+    assert (evaluated(circle.lhs), circle.rhs) == (x**2 + y**2, 25)
     assert parse_equation(r"\frac{x}{y} = \sqrt{x}").rhs == sympy.sqrt(x)
     assert parse_equation("x = cos(y)").lhs == x  # not evaluated
     assert is_equation("x^2 + y^2 = 25") and not is_equation("f(x)") and not is_equation("x")

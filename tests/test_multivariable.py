@@ -12,6 +12,7 @@ from chainrule import Rule, derive
 from chainrule.derivation.verify import compare
 from chainrule.errors import ChainruleError, ParseError, UsageError
 from chainrule.printing import plain
+from chainrule.written import evaluated
 
 m, n, r, t, s, x, y = (sympy.Symbol(c, real=True) for c in "mnrtsxy")
 
@@ -44,11 +45,11 @@ def test_concrete_outer_function_with_where() -> None:
     assert d.root.rule is Rule.MULTIVARIABLE_CHAIN
     assert sympy.expand(d.result) == 3 * m**2 * n**2 + 2 * m * n**3
     partial_x, dx, partial_y, dy = d.root.substeps
-    assert (partial_x.expr, partial_x.wrt, partial_x.result) == (x**2 * y, x, 2 * x * y)
-    assert (dx.expr, dx.result) == (m * n, n)
+    assert (evaluated(partial_x.expr), partial_x.wrt, partial_x.result) == (x**2 * y, x, 2 * x * y)
+    assert (evaluated(dx.expr), dx.result) == (m * n, n)
     assert (partial_y.wrt, partial_y.result) == (y, x**2)
-    assert (dy.expr, dy.result) == (m + n, 1)
-    assert dict(d.where) == {x: m * n, y: m + n}
+    assert (evaluated(dy.expr), dy.result) == (m + n, 1)
+    assert {k: evaluated(v) for k, v in d.where} == {x: m * n, y: m + n}
 
 
 def test_undefined_outer_function_with_concrete_inner_functions() -> None:

@@ -41,7 +41,7 @@ def test_dependency_tree_of_the_seed_examples() -> None:
 def test_three_levels_show_every_path() -> None:
     d = chainrule.derive("x*t", wrt="s", where={"x": "t**2", "t": "s + 1"}).verify()
     assert [text for _, text in outline(dependency_tree(d))] == [
-        "f = t*x", "x = t**2", "t = s + 1", "s", "t = s + 1", "s",
+        "f = x*t", "x = t**2", "t = s + 1", "s", "t = s + 1", "s",
     ]  # fmt: skip
 
 

@@ -42,6 +42,11 @@ from sympy import (
 from chainrule.errors import ChainruleError, ParseError
 from chainrule.functions import relu, sigmoid
 from chainrule.parsing import parse, parse_assignment, parse_symbol
+from chainrule.written import evaluated
+
+
+def evaluated_pair(pair):
+    return pair[0], evaluated(pair[1])
 
 x, y, z, t, m, n, a, b, k = (Symbol(s, real=True) for s in "xyztmnabk")
 theta = Symbol("theta", real=True)
@@ -236,12 +241,12 @@ LATEX = [
 
 @pytest.mark.parametrize(("text", "expected"), STUDENT, ids=[s for s, _ in STUDENT])
 def test_student_syntax(text: str, expected: sympy.Expr) -> None:
-    assert parse(text) == expected
+    assert evaluated(parse(text)) == expected
 
 
 @pytest.mark.parametrize(("text", "expected"), LATEX, ids=[s for s, _ in LATEX])
 def test_latex(text: str, expected: sympy.Expr) -> None:
-    assert parse(text) == expected
+    assert evaluated(parse(text)) == expected
 
 
 def test_tables_are_large_enough() -> None:
@@ -250,8 +255,8 @@ def test_tables_are_large_enough() -> None:
 
 
 def test_latex_flag_forces_latex_reading() -> None:
-    assert parse("xy", latex=True) == x * y
-    assert parse("xy") == Symbol("xy", real=True)
+    assert evaluated(parse("xy", latex=True)) == x * y
+    assert evaluated(parse("xy")) == Symbol("xy", real=True)
     with pytest.raises(ParseError, match="LaTeX"):
         parse(r"\frac{1}{x}", latex=False)
 
@@ -265,7 +270,7 @@ def test_symbols_and_functions_are_real() -> None:
 
 def test_name_used_as_variable_elsewhere_multiplies() -> None:
     # x is a plain variable elsewhere, so x(...) is a product; f is only ever applied.
-    assert parse("x(x+1) + f(x)") == x * (x + 1) + f(x)
+    assert evaluated(parse("x(x+1) + f(x)")) == x * (x + 1) + f(x)
     # a name applied to an argument list with a comma is always a function
     assert parse("f(x(m, n), y(m, n))").atoms(sympy.core.function.AppliedUndef) == {
         f(X(m, n), Y(m, n)), X(m, n), Y(m, n)
@@ -289,9 +294,9 @@ def test_parse_symbol() -> None:
 
 
 def test_parse_assignment() -> None:
-    assert parse_assignment("x=m*n") == (x, m * n)
-    assert parse_assignment("x = 2") == (x, sympy.Integer(2))
-    assert parse_assignment("y=m + n") == (y, m + n)
+    assert evaluated_pair(parse_assignment("x=m*n")) == (x, m * n)
+    assert evaluated_pair(parse_assignment("x = 2")) == (x, sympy.Integer(2))
+    assert evaluated_pair(parse_assignment("y=m + n")) == (y, m + n)
 
 
 @pytest.mark.parametrize(
@@ -358,9 +363,9 @@ def test_error_message_shows_a_caret_and_a_hint() -> None:
 
 
 def test_unknown_names_are_variables_or_undefined_functions() -> None:
-    assert parse("velocity") == Symbol("velocity", real=True)
-    assert parse("loss(w)") == Function("loss", real=True)(Symbol("w", real=True))
-    assert parse("sen(x)") == Function("sen", real=True)(x)  # not a transposition of sin
+    assert evaluated(parse("velocity")) == Symbol("velocity", real=True)
+    assert evaluated(parse("loss(w)")) == Function("loss", real=True)(Symbol("w", real=True))
+    assert evaluated(parse("sen(x)")) == Function("sen", real=True)(x)  # not a transposition of sin
 
 
 @pytest.mark.parametrize("text", ["", "   ", "()", "+", "sin^2", "x^", "|", "f(x,)", ",x", "!"])

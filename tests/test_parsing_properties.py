@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from chainrule.errors import ChainruleError
 from chainrule.functions import relu, sigmoid
 from chainrule.parsing import parse
+from chainrule.written import evaluated
 
 # A guard against hangs and exponential blow-ups (an unguarded case takes minutes),
 # not a speed test: speed is measured in benchmarks/, on a quiet machine.
@@ -75,7 +76,7 @@ expressions = st.recursive(leaves, _extend, max_leaves=12).filter(_printable)
 @settings(max_examples=300)
 @given(expressions)
 def test_sympy_str_round_trips(expr: sympy.Expr) -> None:
-    parsed = parse(str(expr))
+    parsed = evaluated(parse(str(expr)))
     # SymPy prints -(x + y)*sin(1) as (-x - y)*sin(1), which SymPy itself reads back as a
     # different (equal) tree; anything else must come back identical.
     assert parsed == expr or sympy.expand(parsed - expr) == 0, (str(expr), parsed)
@@ -90,7 +91,7 @@ def test_sympy_latex_round_trips_for_elementary_functions(expr: sympy.Expr) -> N
     if expr.atoms(sympy.Symbol) - {sympy.Symbol("x", real=True), sympy.Symbol("y", real=True)}:
         return
     latex = sympy.latex(expr)
-    assert parse(latex, latex=True) == expr, latex
+    assert evaluated(parse(latex, latex=True)) == expr, latex
 
 
 ALPHABET = "xyzsincoeltaqrbf0123456789.+-*/^()|,! ²√π·_{}\\[]'=ea"

@@ -12,6 +12,7 @@ import sympy
 
 from chainrule.errors import ChainruleError, LimitError, ParseError
 from chainrule.parsing import parse
+from chainrule.written import evaluated
 
 # A guard against hangs and exponential blow-ups (an unguarded case takes minutes),
 # not a speed test: speed is measured in benchmarks/, on a quiet machine.
@@ -110,8 +111,8 @@ def test_code_injection_is_refused_without_side_effects(text: str) -> None:
 
 def test_builtin_names_are_only_maths() -> None:
     """Names of Python builtins are plain variables or undefined functions: nothing runs."""
-    assert parse("exec") == sympy.Symbol("exec", real=True)
-    assert parse("vars(x)") == sympy.Function("vars", real=True)(sympy.Symbol("x", real=True))
+    assert evaluated(parse("exec")) == sympy.Symbol("exec", real=True)
+    assert evaluated(parse("vars(x)")) == sympy.Function("vars", real=True)(sympy.Symbol("x", real=True))
 
 
 def test_package_source_never_evaluates_text() -> None:
@@ -172,15 +173,15 @@ def test_hostile_sizes_fail_fast(text: str) -> None:
 
 def test_long_flat_input_is_fine() -> None:
     start = time.perf_counter()
-    assert parse("x+" * 1_000 + "x") == 1_001 * sympy.Symbol("x", real=True)
+    assert evaluated(parse("x+" * 1_000 + "x")) == 1_001 * sympy.Symbol("x", real=True)
     assert time.perf_counter() - start < 2
 
 
 def test_symbolic_huge_exponent_is_fine() -> None:
     start = time.perf_counter()
     x = sympy.Symbol("x", real=True)
-    assert parse("x**(10**100)") == x ** (sympy.Integer(10) ** 100)
-    assert parse("(x+2)^(10^100)") == (x + 2) ** (sympy.Integer(10) ** 100)
+    assert evaluated(parse("x**(10**100)")) == x ** (sympy.Integer(10) ** 100)
+    assert evaluated(parse("(x+2)^(10^100)")) == (x + 2) ** (sympy.Integer(10) ** 100)
     assert time.perf_counter() - start < HANG_GUARD
 
 
@@ -193,7 +194,7 @@ def test_limits_are_keyword_arguments() -> None:
         parse("12345", max_digits=4)
     with pytest.raises(LimitError, match="max_result_digits"):
         parse("2^20", max_result_digits=5)
-    assert parse("2^20", max_result_digits=10) == 2**20
+    assert evaluated(parse("2^20", max_result_digits=10)) == 2**20
 
 
 def _nest(opening: str, closing: str, leaf: str, depth: int) -> str:

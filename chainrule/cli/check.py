@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+from chainrule.cli.io import NoVerify, choose_format, format_choices, handle_errors, show, verified
 
 CheckFormat = format_choices("check")
 
@@ -41,11 +41,13 @@ def check(
             show_default=False,
         ),
     ] = None,
+    no_verify: NoVerify = False,
 ) -> None:
     """Check ANSWER as the derivative of EXPR: exit 0 if right, 1 if wrong (with the mistake)."""
     with handle_errors():
         from chainrule.homework.check import check as check_answer
 
         result = check_answer(expr, answer, wrt)
+        verified(result.derivation, not no_verify)
         show(result, choose_format("check", format.value if format else None, None), None)
     raise typer.Exit(result.exit_code)

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+from chainrule.cli.io import NoVerify, choose_format, format_choices, handle_errors, show, verified
 from chainrule.errors import UsageError
 
 EXAMPLES = """\
@@ -124,6 +124,7 @@ def derive(
             help="Write to FILE (atomically); the suffix picks the format if --format is not given.",
         ),
     ] = None,
+    no_verify: NoVerify = False,
 ) -> None:
     """Differentiate EXPR and explain every step."""
     with handle_errors():
@@ -143,5 +144,6 @@ def derive(
         )
         gradient = tuple(d for d in derivations if isinstance(d, Derivation))
         result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=gradient)
+        verified(result, not no_verify)
         settings: dict[str, Any] = {"notation": notation.value, "at": at or None, "standalone": standalone}
         show(result, fmt, output, **settings)

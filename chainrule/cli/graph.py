@@ -14,7 +14,15 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, format_choices, handle_errors, show, write_output
+from chainrule.cli.io import (
+    NoVerify,
+    choose_format,
+    format_choices,
+    handle_errors,
+    show,
+    verified,
+    write_output,
+)
 from chainrule.errors import ChainruleError
 
 INSTALL_GRAPHVIZ = (
@@ -70,6 +78,7 @@ def graph(
             help="Write to FILE (atomically); .svg, .png or .pdf draws the graph with Graphviz.",
         ),
     ] = None,
+    no_verify: NoVerify = False,
 ) -> None:
     """Show EXPR's computational graph: forward values, then backward gradients."""
     with handle_errors():
@@ -90,7 +99,7 @@ def graph(
                 f"drawing {target} needs Graphviz's dot program, which is not installed; " + INSTALL_GRAPHVIZ
             )
         points = dict(read_point(at)) if at else None
-        result = backprop(expr, at=points)
+        result = verified(backprop(expr, at=points), not no_verify)
         if image:
             assert dot_program is not None
             write_output(draw(render(result, "dot"), image, dot_program), output)

@@ -9,6 +9,9 @@
 - ``choose_format(kind, asked, output)`` picks the output format: the one asked
   for, else the output file's suffix, else ``rich`` on a terminal and
   ``text`` otherwise; the choices come from the views' registry.
+- ``verified(result, verify)``: every result a command prints is checked step by
+  step first (``--no-verify``, ``NoVerify``, skips it); a false step is a bug in
+  chainrule, and the error says so.
 """
 
 from __future__ import annotations
@@ -18,11 +21,11 @@ import enum
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
-from chainrule.errors import ChainruleError, ParseError, UsageError
+from chainrule.errors import ChainruleError, ParseError, UsageError, VerificationError
 from chainrule.views.registry import formats, suffixes
 
 #: The library's parameter names and the options (or arguments) that give them.
@@ -52,6 +55,25 @@ OPTIONS = {
     "expr": "EXPR",
     "answer": "ANSWER",
 }
+
+
+#: The ``--no-verify`` option every command that prints derivations or graphs has.
+NoVerify = Annotated[
+    bool,
+    typer.Option("--no-verify", help="Skip checking every step numerically before printing (faster)."),
+]
+
+
+def verified(result: Any, verify: bool) -> Any:
+    """``result.verify()`` unless ``verify`` is false; a false step is reported as the bug it is."""
+    if verify:
+        try:
+            result.verify()
+        except VerificationError as err:
+            raise VerificationError(
+                f"chainrule made a false step, which is a bug (please report it with this command): {err}"
+            ) from None
+    return result
 
 
 def fail(message: str, code: int) -> typer.Exit:

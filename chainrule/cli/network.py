@@ -16,7 +16,7 @@ Examples:
 
   chainrule network --layers 2,3,3 --activations tanh,identity --loss cross_entropy --target 1
 
-  chainrule network --layers 2,2,1 --activations sigmoid --input 0.5,-1 --target 1 -f latex --standalone -o net.tex
+  chainrule network --layers 2,2,1 --activations sigmoid --input 0.5,-1 --target 1 -f latex -o net.tex
 """
 
 NetworkFormat = format_choices("network")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import handle_errors
+from chainrule.cli.io import NoVerify, handle_errors
 
 EXAMPLES = """\
 Examples:
@@ -44,10 +44,11 @@ def plot(
         str | None,
         typer.Option("--at", metavar="A", help="Draw the tangent line at x = A."),
     ] = None,
+    no_verify: NoVerify = False,
 ) -> None:
     """Plot EXPR and its derivative on the same axes, with a tangent line (needs matplotlib,
     from the plot extra of the chainrule package)."""
     with handle_errors():
         from chainrule.views.plot import plot as draw_plot
 
-        draw_plot(expr, wrt, output=output, start=start, stop=stop, at=at)
+        draw_plot(expr, wrt, output=output, start=start, stop=stop, at=at, verify=not no_verify)

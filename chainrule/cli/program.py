@@ -61,7 +61,7 @@ app.command(epilog=network.EXAMPLES)(network.network)
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the app; usage errors become one line, exit 2."""
     from typer import Abort
-    from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.29 bundles click
+    from typer._click.exceptions import ClickException, NoSuchOption  # typer >= 0.28 bundles click
 
     args = list(argv) if argv is not None else sys.argv[1:]
     try:

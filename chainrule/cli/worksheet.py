@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import handle_errors, write_output
+from chainrule.cli.io import NoVerify, handle_errors, write_output
 from chainrule.errors import ChainruleError, UsageError
 
 #: Show a progress bar (on a terminal) from this many exercises on.
@@ -72,14 +72,18 @@ def worksheet(
     jobs: Annotated[
         int, typer.Option("--jobs", "-j", min=1, max=256, help="Worker processes (same output for any N).")
     ] = 1,
+    no_verify: NoVerify = False,
 ) -> None:
     """Turn a file of exercises into a worksheet with worked solutions (LaTeX, Markdown or PDF)."""
     with handle_errors():
-        code = run_worksheet(file, output, format.value if format else None, solutions=solutions, jobs=jobs)
+        fmt = format.value if format else None
+        code = run_worksheet(file, output, fmt, solutions=solutions, jobs=jobs, verify=not no_verify)
     raise typer.Exit(code)
 
 
-def run_worksheet(source: str, output: Path | None, fmt: str | None, *, solutions: bool, jobs: int) -> int:
+def run_worksheet(
+    source: str, output: Path | None, fmt: str | None, *, solutions: bool, jobs: int, verify: bool = True
+) -> int:
     """Build the worksheet from ``source`` (a path, or ``-`` for stdin); return the exit code."""
     from chainrule.homework.worksheet import error_lines
     from chainrule.views.worksheet import build, compile_pdf, format_for
@@ -87,7 +91,7 @@ def run_worksheet(source: str, output: Path | None, fmt: str | None, *, solution
     kind = format_for(output, fmt)
     text = _read_source(source)
     with _progress_bar() as progress:
-        sheet = build(text, format=kind, solutions=solutions, jobs=jobs, progress=progress)
+        sheet = build(text, format=kind, solutions=solutions, jobs=jobs, progress=progress, verify=verify)
     if output is not None and output.suffix.lower() == ".pdf":
         write_output(compile_pdf(sheet.document), output)
     else:

@@ -16,7 +16,7 @@ from chainrule.derivation.equations import frozen, rate_name
 from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Binding
 from chainrule.derivation.parametric import Parametric
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.errors import UsageError
 from chainrule.printing import plain
 
@@ -57,7 +57,7 @@ def evaluate(result: Implicit | Parametric, at: tuple[Binding, ...]) -> CurvePoi
 
 
 def _number(expr: sympy.Expr) -> sympy.Expr | None:
-    value = bounded_simplify(expr)
+    value = final_form(expr)
     if value.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo) or not value.is_number:
         return None
     return value

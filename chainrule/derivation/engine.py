@@ -24,7 +24,7 @@ from chainrule.derivation.bindings import is_dependent
 from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.parametric import Parametric
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.errors import UnsupportedError, UsageError, VariableError
 from chainrule.parsing.equations import is_equation
 from chainrule.parsing.inputs import read_definitions, read_expr, read_names, read_symbol
@@ -119,7 +119,7 @@ def derive(
         wrt: the variable; inferred when the expression has exactly one.
         order: how many times to differentiate.
         names: names for intermediate variables, used before ``u, v, w``.
-        simplify: simplify the final answer (boundedly); the raw answer is kept.
+        simplify: write the answer in textbook form (``simplify.final_form``); the raw answer is kept.
         where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``, for the
             multivariable chain rule; a quantity that changes with the variable,
             ``{"r": "r(t)"}``, is differentiated by the ordinary chain rule (related rates).
@@ -226,7 +226,7 @@ def _derive(
     raw = root.result
     final, simplification = raw, None
     if simplify:
-        final = bounded_simplify(raw)
+        final = final_form(raw, variable)
         if final != raw and plain(final) == plain(raw):
             final = raw  # the same as printed (2*(x + y*y') is shown distributed): no step to show
         if final != raw:
@@ -417,7 +417,7 @@ class _Engine:
         for _ in range(order):
             section = self.derive(current, wrt)
             sections.append(section)
-            current = bounded_simplify(section.result)
+            current = final_form(section.result, wrt)
         return Step(
             rule=Rule.HIGHER_ORDER,
             expr=expr,

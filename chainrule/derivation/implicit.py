@@ -45,11 +45,12 @@ from chainrule.derivation.equations import (
     use_equation,
 )
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.display import Displayable
 from chainrule.errors import UnsupportedError, UsageError, VariableError, VerificationError
 from chainrule.parsing.inputs import read_equation, read_symbol
 from chainrule.printing import plain
+from chainrule.written import evaluated
 
 __all__ = ["Implicit", "explain", "read"]
 
@@ -158,7 +159,7 @@ def _check_solves(result: Implicit, step: AlgebraStep, functions: Mapping[sympy.
 def _check_on_curve(result: Implicit, step: AlgebraStep) -> None:
     """Each side after the first equals the one before the equation was used, on the curve."""
     (_, before, *after) = step.lines[0]
-    curve = result.equation.lhs - result.equation.rhs
+    curve = evaluated(result.equation.lhs - result.equation.rhs)
     for side in after:
         holds_on_curve(side_value(before), side_value(side).doit(), curve, result.unknown, step=step)
 
@@ -250,7 +251,7 @@ def explain(
         parts.append(substituted)
         final = substituted.result
         variables = sorted(lhs.free_symbols | rhs.free_symbols, key=lambda s: s.name)
-        used = use_equation(final, lhs, rhs, variables)
+        used = use_equation(final, evaluated(lhs), evaluated(rhs), variables)
         if used is not None and simplify:
             parts.append(_use(equation, final, used, unknown, wrt, n))
             final = used[1]
@@ -326,7 +327,7 @@ def _solve(
                       plain_form(rest, functions)))
     lines.append(((shown_b, rate), shown_a))
     raw = shown_a / shown_b
-    answer = textbook_signs(bounded_simplify(raw)) if simplify else raw
+    answer = _final(raw, wrt) if simplify else raw
     lines.append((rate, raw, answer) if answer != raw else (rate, raw))
     return AlgebraStep(
         rule=Rule.SOLVE,
@@ -339,6 +340,18 @@ def _solve(
         ),
         lines=tuple(lines),
     )
+
+
+def _final(raw: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr:
+    """``-A/B`` in textbook form: ``simplify.final_form`` of the quotient, or of it with the outer
+    product multiplied out (``(2x - 1/B)·B`` is ``2x·B - 1``), whichever is shorter."""
+    forms = [final_form(raw, wrt)]
+    if isinstance(raw, sympy.Mul):
+        for factor in raw.args:
+            if isinstance(factor, sympy.Add):
+                rest = sympy.Mul(*(f for f in raw.args if f is not factor))
+                forms.append(final_form(sympy.Add(*(term * rest for term in factor.args)), wrt))
+    return textbook_signs(min(forms, key=sympy.count_ops))
 
 
 def _again(
@@ -371,7 +384,7 @@ def _substitute(
     rate = sympy.Derivative(f, wrt)
     replaced = function_form(again.result, functions).xreplace({rate: function_form(first, functions)})
     substituted = plain_form(replaced, functions)
-    simplified = bounded_simplify(substituted) if simplify else substituted
+    simplified = final_form(substituted, wrt) if simplify else substituted
     factored = sympy.factor(simplified) if simplify else simplified
     if sympy.count_ops(factored) <= sympy.count_ops(simplified):
         simplified = factored

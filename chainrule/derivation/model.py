@@ -227,3 +227,9 @@ class Gradient(Displayable):
     @property
     def results(self) -> dict[sympy.Symbol, sympy.Expr]:
         return {d.wrt: d.result for d in self.derivations}
+
+    def verify(self) -> Gradient:
+        """Check every step of every derivation; raise ``VerificationError`` naming a false one."""
+        for derivation in self.derivations:
+            derivation.verify()
+        return self

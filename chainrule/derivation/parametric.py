@@ -21,7 +21,7 @@ import sympy
 
 from chainrule.derivation.equations import AlgebraStep, Ratio, Side, side_value
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
-from chainrule.derivation.simplify import bounded_simplify
+from chainrule.derivation.simplify import final_form
 from chainrule.derivation.verify import compare
 from chainrule.display import Displayable
 from chainrule.errors import VerificationError
@@ -153,7 +153,7 @@ def explain(
     x_t, y_t = sympy.Function(x_name.name)(t), sympy.Function(y_name.name)(t)
     dx, dy = derive(x_expr, t), derive(y_expr, t)
     raw = dy.result / dx.result
-    answer = bounded_simplify(raw) if simplify else raw
+    answer = final_form(raw, t) if simplify else raw
     label = sympy.Derivative(sympy.Function(y_name.name)(x_name), x_name)
     sides: tuple[Side, ...] = (
         label,
@@ -179,7 +179,7 @@ def explain(
     for n in range(2, order + 1):
         again = derive(answers[-1], t)
         raw = again.result / dx.result
-        answer = bounded_simplify(raw) if simplify else raw
+        answer = final_form(raw, t) if simplify else raw
         label = sympy.Derivative(sympy.Function(y_name.name)(x_name), (x_name, n))
         sides = (label, Ratio(again.result, dx.result))
         previous = "dy/dx" if n == 2 else f"d^{n - 1}y/dx^{n - 1}"

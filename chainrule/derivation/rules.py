@@ -30,6 +30,7 @@ from chainrule import vocabulary
 from chainrule.derivation.bindings import full_values, put_back, resolver
 from chainrule.derivation.model import Rule, Step
 from chainrule.printing import plain
+from chainrule.written import WrittenProduct, evaluated, is_written
 
 Values = tuple[sympy.Expr, ...]
 Where = Mapping[sympy.Symbol, sympy.Expr]
@@ -143,7 +144,7 @@ def combined(
     step = Step(rule=rule, expr=expr, wrt=wrt, result=sympy.S.Zero, text=text, substeps=substeps,
                 bindings=bindings)
     result = SPECS[rule].combine(step, tuple(s.result for s in substeps), where or {})  # type: ignore[misc]
-    return dataclasses.replace(step, result=result)
+    return dataclasses.replace(step, result=evaluated(result))
 
 
 def combine(step: Step, values: Values, where: Where | None = None) -> sympy.Expr | None:
@@ -165,7 +166,8 @@ def combine(step: Step, values: Values, where: Where | None = None) -> sympy.Exp
 def _step(
     rule: Rule, expr: sympy.Expr, wrt: sympy.Symbol, result: sympy.Expr, text: str, **kw: object
 ) -> Step:
-    return Step(rule=rule, expr=expr, wrt=wrt, result=result, text=text, **kw)  # type: ignore[arg-type]
+    """A leaf step; its result in SymPy's own form (see ``chainrule.written.evaluated``)."""
+    return Step(rule=rule, expr=expr, wrt=wrt, result=evaluated(result), text=text, **kw)  # type: ignore[arg-type]
 
 
 def constant_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
@@ -222,7 +224,16 @@ def sum_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
 def _split_constant(expr: sympy.Mul, wrt: sympy.Symbol, ctx: Context) -> tuple[sympy.Expr, sympy.Expr]:
     const = [f for f in expr.args if not ctx.depends(f, wrt)]
     rest = [f for f in expr.args if ctx.depends(f, wrt)]
-    return sympy.Mul(*const), sympy.Mul(*rest)
+    return sympy.Mul(*const), part_of(expr, rest)
+
+
+def part_of(product: sympy.Expr, factors: list[sympy.Expr]) -> sympy.Expr:
+    """Some factors of ``product`` multiplied, kept as written when the product was."""
+    if len(factors) == 1:
+        return factors[0]
+    if is_written(product):
+        return WrittenProduct(*factors, evaluate=False)
+    return sympy.Mul(*factors)
 
 
 def log_base_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
@@ -271,10 +282,10 @@ def _numerator_denominator(expr: sympy.Mul) -> tuple[sympy.Expr, sympy.Expr]:
     for factor in expr.args:
         base, exponent = factor.as_base_exp()
         if exponent.is_number and exponent.is_negative:
-            den.append(sympy.Pow(base, -exponent))
+            den.append(base if exponent == -1 else sympy.Pow(base, -exponent, evaluate=False))
         else:
             num.append(factor)
-    return sympy.Mul(*num), sympy.Mul(*den)
+    return part_of(expr, num) if num else sympy.S.One, part_of(expr, den) if den else sympy.S.One
 
 
 def quotient_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:

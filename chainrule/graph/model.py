@@ -181,6 +181,14 @@ class Graph(Displayable):
         """The edges whose downstream gradients sum to ``nodes[node_id].grad``."""
         return tuple(self.edges[e] for e in self.nodes[node_id].out_edges)
 
+    def verify(self) -> Graph:
+        """Check every local gradient and every product and sum of the backward pass (and, with
+        values, the forward pass); raise ``VerificationError`` on a false one."""
+        from chainrule.graph.verify import verify_graph
+
+        verify_graph(self)
+        return self
+
     def to_dot(self) -> str:
         """Graphviz source: nodes with value and gradient, edges with local gradients."""
         return self.render("dot")

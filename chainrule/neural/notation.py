@@ -192,7 +192,8 @@ class Scaled(sympy.MatrixExpr):
     (SymPy's MathML printer splits ``2/n`` into ``2 · 1/n``)."""
 
     def __new__(cls, coefficient: sympy.Expr, arg: sympy.MatrixExpr) -> Scaled:
-        return sympy.Basic.__new__(cls, sympy.Rational(coefficient) if isinstance(coefficient, int) else coefficient, arg)
+        value = sympy.Rational(coefficient) if isinstance(coefficient, int) else coefficient
+        return sympy.Basic.__new__(cls, value, arg)
 
     @property
     def shape(self) -> tuple[Any, Any]:

@@ -16,7 +16,8 @@ method, bottom-up, so expressions are built without recursion. The builder
   nested hyperbolic layers with a not-provably-real argument, a function is
   built unevaluated after the one normalisation that matters there, pulling a
   minus sign out of odd and even functions (``tanh(-u) = -tanh(u)``,
-  ``cos(-u) = cos(u)``). Sums, products and powers are always evaluated.
+  ``cos(-u) = cos(u)``);
+* keeps sums, products and powers as the student wrote them (see ``Builder``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from sympy.core.function import FunctionClass
 
 from chainrule.errors import LimitError, ParseError
 from chainrule.parsing.names import CONSTANTS, function
+from chainrule.written import WrittenProduct, WrittenSum
 
 DEEP = 24
 RISKY = 3
@@ -90,6 +92,21 @@ def _log10_magnitude(number: sympy.Expr) -> float:
     return 0.0
 
 
+def _product(factors: Sequence[sympy.Expr]) -> sympy.Expr:
+    """Factors multiplied as written, their numbers multiplied into one coefficient in front."""
+    coefficient: sympy.Expr = sympy.S.One
+    others: list[sympy.Expr] = []
+    for factor in factors:
+        if factor.is_Number:
+            coefficient = coefficient * factor
+        else:
+            others.append(factor)
+    if coefficient.is_zero or not others:
+        return coefficient
+    args = others if coefficient == 1 else [coefficient, *others]
+    return args[0] if len(args) == 1 else WrittenProduct(*args, evaluate=False)
+
+
 class Builder:
     """Makes SymPy objects for the parser, enforcing the numeric limits."""
 
@@ -113,15 +130,39 @@ class Builder:
         return CONSTANTS[name], Meta(positive=True)
 
     # -- arithmetic -----------------------------------------------------------
+    # Sums, products and powers are built as the student wrote them (SymPy's
+    # ``evaluate=False``): the order of terms and factors is kept, a power of a
+    # quotient stays a power, ``(3x)^4`` stays ``(3x)^4``. Only rewrites that
+    # never change the method are made: numbers are computed, numeric factors
+    # are gathered in front, a minus sign goes into a product's coefficient,
+    # ``a/b`` is ``a*b^-1`` and ``1/x^n`` is ``x^-n`` (docs/input.md, "What is kept").
+
+    def sum(self, terms: Sequence[Node], negated: Sequence[bool]) -> Node:
+        """``a + b - c + ...`` in the order written (one n-ary sum, built once)."""
+        nodes = [self.neg(t) if minus else t for t, minus in zip(terms, negated)]
+        args: list[sympy.Expr] = []
+        for expr, _ in nodes:
+            args.extend(expr.args if expr.is_Add else (expr,))
+        args = [a for a in args if not (a.is_Number and a.is_zero)] or [sympy.S.Zero]
+        metas = [m for _, m in nodes]
+        meta = _combine(metas, real=all(m.real for m in metas),
+                        positive=all(m.positive for m in metas) and not any(negated))
+        if all(a.is_Number for a in args):
+            return self._checked(sympy.Add(*args)), meta
+        return self._checked(WrittenSum(*args, evaluate=False)), meta
+
     def add(self, a: Node, b: Node, *, subtract: bool = False) -> Node:
-        right = self.neg(b) if subtract else b
-        expr = sympy.Add(a[0], right[0])
-        meta = _combine((a[1], right[1]), real=a[1].real and right[1].real,
-                        positive=a[1].positive and right[1].positive and not subtract)
-        return self._checked(expr), meta
+        return self.sum((a, b), (False, subtract))
 
     def neg(self, a: Node) -> Node:
-        return self._checked(-a[0]), _combine((a[1],), real=a[1].real, positive=False)
+        expr = a[0]
+        if expr.is_Number:
+            negated = -expr
+        elif expr.is_Mul and expr.args[0].is_Number:
+            negated = _product((-expr.args[0], *expr.args[1:]))
+        else:
+            negated = WrittenProduct(sympy.S.NegativeOne, expr, evaluate=False)
+        return self._checked(negated), _combine((a[1],), real=a[1].real, positive=False)
 
     def mul(self, a: Node, b: Node) -> Node:
         for zero, other in ((a, b), (b, a)):
@@ -130,15 +171,24 @@ class Builder:
                 # trees that question costs exponential time, and the answer is 0 here,
                 # since the parser never builds an infinity.
                 return sympy.S.Zero, _LEAF
-        expr = sympy.Mul(a[0], b[0])
+        factors = [f for node in (a, b) for f in (node[0].args if node[0].is_Mul else (node[0],))]
         meta = _combine((a[1], b[1]), real=a[1].real and b[1].real,
                         positive=a[1].positive and b[1].positive)
-        return self._checked(expr), meta
+        return self._checked(_product(factors)), meta
 
     def div(self, a: Node, b: Node, col: int | None) -> Node:
-        if b[0].is_Number and b[0].is_zero:
+        denominator = b[0]
+        if denominator.is_Number and denominator.is_zero:
             raise ParseError("division by zero", text=self.text, column=col)
-        inverse = self.power(b, (sympy.Integer(-1), _LEAF))
+        if denominator.is_Mul and denominator.args[0].is_Number:
+            # a/(c f) = (1/c) a f^-1: the constant comes out, as a textbook writes it.
+            coefficient, rest = denominator.args[0], _product(denominator.args[1:])
+            inverse = self.power((rest, b[1]), (sympy.Integer(-1), _LEAF))
+            return self.mul(self.mul(a, (1 / coefficient, _LEAF)), inverse)
+        if denominator.is_Pow and denominator.exp.is_Number:
+            inverse = self.power((denominator.base, b[1]), (-denominator.exp, _LEAF))
+        else:
+            inverse = self.power(b, (sympy.Integer(-1), _LEAF))
         return self.mul(a, inverse)
 
     def power(self, base: Node, exponent: Node) -> Node:
@@ -153,9 +203,10 @@ class Builder:
             shallow = self._deep_power(base, exponent)
             if shallow is not None:
                 return shallow
-            expr = sympy.Pow(b, e, evaluate=False)
-        else:
+        if (b.is_Number and e.is_Number) or e is sympy.S.One or (e.is_Number and e.is_zero):
             expr = sympy.Pow(b, e)
+        else:
+            expr = sympy.Pow(b, e, evaluate=False)
         real = bm.real and (e.is_Integer or (bm.positive and em.real))
         meta = _combine((bm, em), real=bool(real), positive=bm.positive and em.real)
         return self._checked(expr), meta

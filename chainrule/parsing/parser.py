@@ -56,13 +56,14 @@ _BARRIERS = ("group", "call", "undef", "abs")
 class _Op:
     """An entry of the operator stack: an operator, a pending function, or an open bracket."""
 
-    kind: str  # bin, neg, pos, apply, group, call, undef, abs
+    kind: str  # bin, sum, neg, pos, apply, group, call, undef, abs
     value: str
     col: int
     prec: int = 0
     power: int | None = None  # sin^2(x)
     base: str | None = None  # log_2 x
     argc: int = 1
+    negated: list[bool] | None = None  # a sum's terms: which are subtracted
 
     @property
     def barrier(self) -> bool:
@@ -106,7 +107,7 @@ class _Parser:
         return ParseError(message, text=self.text, column=col, hint=hint)
 
     def push_op(self, op: _Op) -> None:
-        if op.kind != "bin" or op.value == "^":
+        if op.kind not in ("bin", "sum") or op.value == "^":
             self.nesting += 1
             if self.nesting > self.max_depth:
                 raise LimitError(
@@ -117,7 +118,7 @@ class _Parser:
 
     def pop_op(self) -> _Op:
         op = self.ops.pop()
-        if op.kind != "bin" or op.value == "^":
+        if op.kind not in ("bin", "sum") or op.value == "^":
             self.nesting -= 1
         return op
 
@@ -351,22 +352,34 @@ class _Parser:
 
     def binary(self, value: str, prec: int, col: int) -> None:
         right_assoc = value == "^"
+        additive = value in "+-"
         while self.ops and not self.ops[-1].barrier and (
             self.ops[-1].prec > prec or (self.ops[-1].prec == prec and not right_assoc)
         ):
+            if additive and self.ops[-1].kind == "sum":
+                # a + b - c + ...: one sum of all the terms, built once (linear in their number)
+                top = self.ops[-1]
+                top.argc += 1
+                assert top.negated is not None
+                top.negated.append(value == "-")
+                return
             self.reduce()
-        self.push_op(_Op("bin", value, col, prec))
+        if additive:
+            self.push_op(_Op("sum", "+", col, prec, argc=2, negated=[False, value == "-"]))
+        else:
+            self.push_op(_Op("bin", value, col, prec))
 
     def reduce(self) -> None:
         op = self.pop_op()
         build, operands = self.build, self.operands
-        if op.kind == "bin":
+        if op.kind == "sum":
+            assert op.negated is not None
+            terms = operands[-op.argc:]
+            del operands[-op.argc:]
+            operands.append(build.sum(terms, op.negated))
+        elif op.kind == "bin":
             right, left = operands.pop(), operands.pop()
-            if op.value == "+":
-                result = build.add(left, right)
-            elif op.value == "-":
-                result = build.add(left, right, subtract=True)
-            elif op.value == "*":
+            if op.value == "*":
                 result = build.mul(left, right)
             elif op.value == "/":
                 result = build.div(left, right, op.col)

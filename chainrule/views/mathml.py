@@ -30,7 +30,7 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
-from chainrule.printing import _DisplayDerivative, display_form
+from chainrule.printing import WrittenOrder, _DisplayDerivative, display_form, negated_factors
 from chainrule.views.notation import Diff, Fraction, MathPrinter, Prime
 
 __all__ = ["ChainruleMathMLPrinter", "MathMLMathPrinter", "math_block", "mathml_expr", "serialize"]
@@ -38,8 +38,10 @@ __all__ = ["ChainruleMathMLPrinter", "MathMLMathPrinter", "math_block", "mathml_
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
 
 
-class ChainruleMathMLPrinter(MathMLPresentationPrinter):
+class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
     """SymPy's presentation printer with primes, cases, and a fixed multiplication sign."""
+
+    _keep = "old"
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
         super().__init__(settings or {})
@@ -54,6 +56,26 @@ class ChainruleMathMLPrinter(MathMLPresentationPrinter):
     def _print_UnevaluatedExpr(self, expr: sympy.UnevaluatedExpr) -> Element:
         """A value put in unevaluated (``3² + 4²``, ``−3x²·16``): printed as it stands."""
         return self._print(expr.args[0])
+
+    def mathml_tag(self, e: sympy.Basic) -> str:
+        """The sums and products written by the student are sums and products."""
+        if isinstance(e, sympy.Add):
+            return str(super().mathml_tag(sympy.Add(1, sympy.Symbol("_"), evaluate=False)))
+        if isinstance(e, sympy.Mul):
+            return str(super().mathml_tag(sympy.Mul(2, sympy.Symbol("_"), evaluate=False)))
+        return str(super().mathml_tag(e))
+
+    def _print_WrittenProduct(self, expr: sympy.Mul) -> Element:
+        rest = negated_factors(expr)
+        if rest is None:
+            return self._print_Mul(expr)
+        row = self.dom.createElement("mrow")
+        row.appendChild(self._mo("-"))
+        if precedence(rest) < PRECEDENCE["Mul"]:
+            row.appendChild(self.parenthesize(rest, PRECEDENCE["Mul"]))
+        else:
+            row.appendChild(self._print(rest))
+        return row
 
     def _print_Exp1(self, expr: sympy.Basic) -> Element:
         """``e`` as a plain letter (``ⅇ`` is missing from many fonts)."""

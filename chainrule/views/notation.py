@@ -25,16 +25,20 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import sympy
-from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
-from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
-from sympy.printing.str import StrPrinter
 
 from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.equations import AlgebraStep, Ratio, Side, dependent_functions
 from chainrule.derivation.model import Derivation, Rule, Step
-from chainrule.printing import dependent_form, display_form, rate
+from chainrule.printing import (
+    WrittenLatexPrinter,
+    WrittenPrettyPrinter,
+    WrittenStrPrinter,
+    dependent_form,
+    display_form,
+    rate,
+)
 
 # ---------------------------------------------------------------------------
 # Equation nodes: what is shown, independent of how it is printed.
@@ -400,7 +404,7 @@ class LatexMathPrinter(_TextPrinterBase):
     mul = r" \cdot "
 
     def __init__(self) -> None:
-        self.sympy_printer = LatexPrinter()
+        self.sympy_printer = WrittenLatexPrinter()
 
     def expr(self, expr: sympy.Basic, *, level: int | None = None) -> str:
         # SymPy's LaTeX printer ranks -2x as a product, so d/dx -2x and 3u^2 · -sin(x) would lose
@@ -433,7 +437,7 @@ class PlainMathPrinter(_TextPrinterBase):
     """One line of ASCII: ``d/dx sin(x**2) = 2*x*cos(x**2)``."""
 
     def __init__(self) -> None:
-        self.sympy_printer = StrPrinter()
+        self.sympy_printer = WrittenStrPrinter()
 
     def _print_Diff(self, node: Diff) -> str:
         d, space = ("partial", " ") if node.partial else ("d", "")
@@ -457,7 +461,7 @@ _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _ATOM = re.compile(r"[\w.]+(\([^()]*\))?")
 
 
-class _UnicodeStrPrinter(StrPrinter):
+class _UnicodeStrPrinter(WrittenStrPrinter):
     """``str()`` with integer powers as superscripts and ``·`` for products."""
 
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
@@ -500,7 +504,7 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
     mul = "⋅"
 
     def __init__(self, *, unicode: bool = True) -> None:
-        self.sympy_printer = PrettyPrinter({"use_unicode": unicode, "wrap_line": False})
+        self.sympy_printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": False})
 
     def expr(self, expr: sympy.Basic, *, level: int | None = None) -> prettyForm:
         form = self.sympy_printer._print(display_form(expr))

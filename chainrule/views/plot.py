@@ -251,6 +251,7 @@ def plot_data(
     stop: str | float | None = None,
     at: str | float | None = None,
     points: int = POINTS,
+    verify: bool = True,
 ) -> PlotData:
     """Derive ``expr`` (checked) and evaluate f and f′ on ``[start, stop]``.
 
@@ -275,7 +276,9 @@ def plot_data(
             f"{{at}} {a:g} is outside the plotted range [{lo:g}, {hi:g}]", parameters=("at",)
         )
 
-    derivation = derive(expr, wrt).verify()
+    derivation = derive(expr, wrt)
+    if verify:
+        derivation.verify()
     x = derivation.wrt
     f_expr, df_expr = derivation.expr, derivation.result
     others = (f_expr.free_symbols | df_expr.free_symbols) - {x}
@@ -399,10 +402,12 @@ def plot(
     start: str | float | None = None,
     stop: str | float | None = None,
     at: str | float | None = None,
+    verify: bool = True,
 ) -> Path:
     """Draw f and f′ (and the tangent at ``at``) into ``output`` (``.png``, ``.svg`` or ``.pdf``).
 
-    The file is written whole or not at all. Returns its path.
+    The file is written whole or not at all. Returns its path. ``verify=False`` skips
+    checking the derivation's steps.
     """
     from chainrule.files import write_atomically
 
@@ -413,6 +418,6 @@ def plot(
             f"{{output}} must end in {', '.join(IMAGE_SUFFIXES)}, not {path.name!r}", parameters=("output",)
         )
     require_matplotlib()
-    data = plot_data(expr, wrt, start=start, stop=stop, at=at)
+    data = plot_data(expr, wrt, start=start, stop=stop, at=at, verify=verify)
     write_atomically(render_plot(data, suffix[1:]), path)
     return path

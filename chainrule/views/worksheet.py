@@ -75,6 +75,7 @@ def build(
     solutions: bool = True,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    verify: bool = True,
 ) -> Worksheet:
     """A worksheet from the text of an exercise file.
 
@@ -84,6 +85,7 @@ def build(
         solutions: worked solutions (``True``) or only an answer key.
         jobs: worker processes; the document is the same for any number.
         progress: called with ``(done, total)`` as exercises finish.
+        verify: check every step of every derivation (``False``: skip the check).
     """
     if format not in FORMATS:
         raise UsageError(f"unknown worksheet format {format!r}; choose one of {', '.join(FORMATS)}")
@@ -95,7 +97,7 @@ def build(
     if progress is not None:
         progress(0, total)
         done = lambda n: progress(n, total)  # noqa: E731
-    solved = solve_all(exercises, jobs=jobs, progress=done)
+    solved = solve_all(exercises, jobs=jobs, progress=done, verify=verify)
     errors.extend(s.error for s in solved if s.error is not None)
     good = [_show(s.derivation, format) for s in solved if s.derivation is not None]
     errors.sort(key=lambda e: e.line)
