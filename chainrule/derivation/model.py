@@ -51,7 +51,7 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 import sympy
 
@@ -137,7 +137,7 @@ class Equals:
 
 #: A piece of a sentence: words, or mathematics (a SymPy expression, an unevaluated
 #: ``Derivative`` for d/dx applied, or an equation).
-Part = str | sympy.Basic | Equals
+Part: TypeAlias = str | sympy.Basic | Equals
 
 
 @dataclass(frozen=True)
