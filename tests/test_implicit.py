@@ -391,3 +391,10 @@ def test_derive_infers_the_variable_and_types() -> None:
     assert isinstance(d, chainrule.Implicit) and d.wrt == x
     assert isinstance(chainrule.derive("x = t^2, y = t", parametric=True), chainrule.Parametric)
     assert d.steps[0] is d.parts[0] and len(d.steps) == len(list(d.walk()))
+
+
+def test_a_glued_product_is_named_in_the_error() -> None:
+    # "6xy" is 6 times the variable xy (docs/input.md); the error says how to write the product.
+    with pytest.raises(chainrule.VariableError, match=r"xy is one name: write x\*y or x y for the product"):
+        chainrule.derive("x^3 + y^3 = 6xy", implicit="y")
+    assert chainrule.derive("x^3 + y^3 = 6x y", implicit="y").verify().result is not None

@@ -288,7 +288,17 @@ def _choose_wrt(
             return sympy.Symbol("x", real=True)
         listed = ", ".join(s.name for s in candidates)
         raise VariableError(
-            f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}", parameters=("wrt",)
+            f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}{_glued_hint(expr)}",
+            parameters=("wrt",),
         )
     return read_symbol(wrt, boundary=boundary)
 
+
+def _glued_hint(expr: sympy.Expr) -> str:
+    """``(xy is one name: write x*y for the product)`` when a name is letters also used alone."""
+    names = {s.name for s in expr.free_symbols}
+    glued = sorted(n for n in names if len(n) > 1 and all(c in names for c in n))
+    if not glued:
+        return ""
+    product = "*".join(glued[0])
+    return f" ({glued[0]} is one name: write {product} or {' '.join(glued[0])} for the product)"
