@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import random
 import zlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeAlias
 
@@ -67,6 +67,22 @@ Side: TypeAlias = "sympy.Expr | tuple[sympy.Expr, ...] | Ratio"
 POINTS = 4
 CURVE_ATTEMPTS = 60
 MAX_EXPAND_OPS = 400
+
+
+class OfParts:
+    """The steps of a result made of top-level parts in order (implicit, parametric)."""
+
+    parts: tuple[Step, ...]
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        """Every step in reading order."""
+        return tuple(step for step, _, _ in self.walk())
+
+    def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
+        """Yield ``(step, parent, depth)`` for every step in reading order."""
+        for part in self.parts:
+            yield from part.walk()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -24,7 +24,7 @@ identically once ``dy/dx`` is the answer).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -33,6 +33,7 @@ import sympy
 from chainrule.derivation.equations import (
     MAX_EXPAND_OPS,
     AlgebraStep,
+    OfParts,
     Side,
     dependent_functions,
     function_form,
@@ -58,7 +59,7 @@ Derive = Callable[[sympy.Expr, sympy.Symbol], Step]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Implicit(Displayable):
+class Implicit(OfParts, Displayable):
     """An equation differentiated implicitly (or related rates), step by step.
 
     Args:
@@ -98,16 +99,6 @@ class Implicit(Displayable):
     def related_rates(self) -> bool:
         """Several quantities change with the variable: a related-rates problem."""
         return len(self.where) > 1
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        """Every step in reading order."""
-        return tuple(step for step, _, _ in self.walk())
-
-    def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
-        """Yield ``(step, parent, depth)`` for every step in reading order."""
-        for part in self.parts:
-            yield from part.walk()
 
     def verify(self) -> Implicit:
         """Check every step; raise ``VerificationError`` naming a false one."""

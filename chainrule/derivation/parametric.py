@@ -13,13 +13,13 @@ against SymPy's derivatives of the coordinates.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 import sympy
 
-from chainrule.derivation.equations import AlgebraStep, Ratio, Side, side_value
+from chainrule.derivation.equations import AlgebraStep, OfParts, Ratio, Side, side_value
 from chainrule.derivation.model import Binding, Derivation, Equals, Rule, Step, say
 from chainrule.derivation.simplify import final_form
 from chainrule.derivation.verify import compare
@@ -34,7 +34,7 @@ Derive = Callable[[sympy.Expr, sympy.Symbol], Step]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Parametric(Displayable):
+class Parametric(OfParts, Displayable):
     """A parametric curve's ``dy/dx`` (and higher derivatives), step by step.
 
     Args:
@@ -64,14 +64,6 @@ class Parametric(Displayable):
     def functions(self) -> dict[sympy.Symbol, sympy.Expr]:
         """The coordinates as functions of the parameter, ``{x: x(t), y: y(t)}`` (how steps write them)."""
         return {name: sympy.Function(name.name)(self.wrt) for name, _ in (self.x, self.y)}
-
-    @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(step for step, _, _ in self.walk())
-
-    def walk(self) -> Iterator[tuple[Step, Step | None, int]]:
-        for part in self.parts:
-            yield from part.walk()
 
     def verify(self) -> Parametric:
         """Check every step; raise ``VerificationError`` naming a false one."""

@@ -35,8 +35,10 @@ from chainrule.parsing.names import (
     glued_call,
     inverse,
     log_base,
-    known as entry_of,
     transposition_of,
+)
+from chainrule.parsing.names import (
+    known as entry_of,
 )
 from chainrule.recursion import run_deep
 
