@@ -10,6 +10,7 @@ Lagrange notation).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sympy
@@ -18,12 +19,13 @@ from chainrule.derivation.curve_point import CurvePoint, evaluate
 from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.parametric import Parametric
 from chainrule.printing import rate
+from chainrule.views.applications.forms import shown_sentence, tangent_forms, textbook_equation
 from chainrule.views.document import NumberedStep, number_steps
 from chainrule.views.notation import (
     Equation,
     Math,
     Node,
-    Product,
+    StepMath,
     shown_equation,
     shown_rate,
     with_dependents,
@@ -94,7 +96,9 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
     functions = shown_functions(result)
     lb = leibniz(settings)
     answers = tuple(
-        shown_equation(Equation((Math(asked(result, k, prime=not lb)), Math(a))), functions, leibniz=lb)
+        textbook_equation(
+            shown_equation(Equation((Math(asked(result, k, prime=not lb)), Math(a))), functions, leibniz=lb)
+        )
         for k, a in enumerate(result.answers, start=1)
     )
     dependents = result.functions if isinstance(result, Implicit) else {}
@@ -103,6 +107,7 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
         # Rates by the parameter stay dx/dt, dy/dt: primes would not say which variable they are by.
         by_t, by_x = functions[:2], functions[2:]
         steps = [_shown_step(_shown_step(item, by_t, True), by_x, lb) for item in steps]
+    steps = [_textbook_step(item, functions, lb) for item in steps]
     return AppDocument(
         result=result,
         heading=_heading(result),
@@ -119,6 +124,21 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
 def _shown_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bool) -> NumberedStep:
     return NumberedStep(item.index, item.label, item.step, item.parent, item.depth,
                         with_dependents(item.math, functions, leibniz=lb))
+
+
+def _textbook_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bool) -> NumberedStep:
+    """The step with its sums led by a positive term, its sentence's derivatives written ``dy/dx``."""
+    math = item.math
+
+    def shown(equation: Equation | None) -> Equation | None:
+        return None if equation is None else textbook_equation(equation)
+
+    textbook = StepMath(
+        equation=textbook_equation(math.equation), bindings=math.bindings, leibniz=shown(math.leibniz),
+        lagrange=shown(math.lagrange), notes=math.notes, lines=tuple(map(textbook_equation, math.lines)),
+    )
+    step = dataclasses.replace(item.step, text=shown_sentence(item.step.text, functions, leibniz=lb))
+    return NumberedStep(item.index, item.label, step, item.parent, item.depth, textbook)
 
 
 def _heading(result: Result) -> str:
@@ -174,7 +194,8 @@ def _point(result: Result, settings: Settings, lb: bool) -> PointLines | None:
         sides = [Math(asked(result, order, prime=not lb)), Math(number)]
         if not number.is_Rational:
             sides.append(Math(sympy.N(number, 6)))
-        lines.append(("slope" if order == 1 and not _rates(result) else "", Equation(tuple(sides))))
+        label = "slope" if order == 1 and not _rates(result) else ""
+        lines.append((label, textbook_equation(Equation(tuple(sides)))))
     lines.extend(_tangent(result, value))
     if value.singular:
         notes.append("dy/dx is 0/0 there: the derivative does not give the slope at this point")
@@ -194,12 +215,5 @@ def _tangent(result: Result, value: CurvePoint) -> list[tuple[str, Equation]]:
         return [("tangent line (vertical)", Equation((Math(x), Math(x0))))]
     if value.tangent is None or not value.values or value.values[0][1] is None:
         return []
-    slope = value.values[0][1]
-    right = Math(slope * (x - x0)) if slope in (1, -1) else Product((Math(slope), Math(x - x0)))
-    point_slope = Equation((Math(y - y0), right))
-    if slope == 0:
-        point_slope = Equation((Math(y), Math(y0)))
-    lines = [("tangent line", point_slope)]
-    if slope != 0:
-        lines.append(("", Equation((Math(y), Math(sympy.expand(value.tangent))))))
-    return lines
+    forms = tangent_forms(x, y, x0, y0, value.values[0][1])
+    return [("tangent line" if i == 0 else "", form) for i, form in enumerate(forms)]
