@@ -42,9 +42,11 @@ __all__ = [
     "Ratio",
     "Side",
     "dependent_functions",
+    "even_power_signs",
     "frozen",
     "holds_identically",
     "holds_on_curve",
+    "negative_terms",
     "plain_form",
     "rate_name",
     "side_value",
@@ -262,13 +264,33 @@ def textbook_signs(expr: sympy.Expr, solved: tuple[sympy.Expr, sympy.Expr] | Non
     if denominator == 1:
         return expr
     flipped = (-numerator, -denominator)
-    kept, other = _negative_terms(numerator, denominator), _negative_terms(*flipped)
+    kept, other = negative_terms(numerator, denominator), negative_terms(*flipped)
     if other < kept or (other == kept and solved is not None and _opposite(denominator, solved[1])):
         return sympy.Mul(flipped[0], sympy.Pow(flipped[1], -1))
     return expr
 
 
-def _negative_terms(*exprs: sympy.Expr) -> int:
+def even_power_signs(expr: sympy.Expr) -> sympy.Expr:
+    """Each sum raised to an even power written with fewer minus signs: ``(1 − cos t)²``, not
+    ``(cos t − 1)²`` (the same value).
+
+    >>> t = sympy.Symbol("t")
+    >>> even_power_signs(-1/(sympy.cos(t) - 1)**2)
+    -1/(1 - cos(t))**2
+    """
+    def minus_signs(base: sympy.Expr) -> tuple[int, bool]:  # then a negative constant term
+        return negative_terms(base), bool(base.as_coeff_Add()[0].is_negative)
+
+    flips = {
+        power.base: -power.base
+        for power in expr.atoms(sympy.Pow)
+        if power.exp.is_integer and power.exp.is_even and isinstance(power.base, sympy.Add)
+        and minus_signs(power.base) > minus_signs(-power.base)
+    }
+    return expr.xreplace(flips) if flips else expr
+
+
+def negative_terms(*exprs: sympy.Expr) -> int:
     """How many terms of the sums ``exprs`` are written with a minus sign."""
     return sum(
         1 for expr in exprs for term in sympy.Add.make_args(expr) if term.as_coeff_Mul()[0].is_negative

@@ -39,6 +39,7 @@ from chainrule.derivation.equations import (
     function_form,
     holds_identically,
     holds_on_curve,
+    negative_terms,
     plain_form,
     rate_name,
     side_value,
@@ -306,14 +307,15 @@ def _solve(
         )
     if sympy.expand(equation.diff(p, 2)) != 0:  # pragma: no cover - the chain rule is linear in dy/dx
         raise UnsupportedError(f"the differentiated equation is not linear in d{unknown}/d{wrt}")
-    shown_a = sympy.factor_terms(plain_form(-a, functions))
-    shown_b = sympy.factor_terms(plain_form(b, functions))
+    sign = -1 if negative_terms(b) > negative_terms(-b) else 1  # -(xA + 1)·y′ = B: times -1
+    shown_a = sympy.factor_terms(plain_form(-sign * a, functions))
+    shown_b = sympy.factor_terms(plain_form(sign * b, functions))
     lines: list[tuple[Side, ...]] = []
     expanded = sympy.expand(equation) if sympy.count_ops(equation) <= MAX_EXPAND_OPS else None
     with_rate = [t for t in sympy.Add.make_args(expanded) if t.has(p)] if expanded is not None else []
     if len(with_rate) > 1:
-        rest = -sympy.Add(*(t for t in sympy.Add.make_args(expanded) if not t.has(p)))
-        lines.append((plain_form(sympy.Add(*with_rate).xreplace({p: rate}), functions),
+        rest = -sign * sympy.Add(*(t for t in sympy.Add.make_args(expanded) if not t.has(p)))
+        lines.append((plain_form(sign * sympy.Add(*with_rate).xreplace({p: rate}), functions),
                       plain_form(rest, functions)))
     lines.append(((shown_b, rate), shown_a))
     raw = shown_a / shown_b
@@ -342,7 +344,16 @@ def _final(raw: sympy.Expr, wrt: sympy.Symbol, solved: tuple[sympy.Expr, sympy.E
             if isinstance(factor, sympy.Add):
                 rest = sympy.Mul(*(f for f in raw.args if f is not factor))
                 forms.append(final_form(sympy.Add(*(term * rest for term in factor.args)), wrt))
-    return textbook_signs(min(forms, key=sympy.count_ops), solved)
+    forms.extend((raw, sympy.factor(raw)))
+    return textbook_signs(min(forms, key=_split_then_size), solved)
+
+
+def _split_then_size(expr: sympy.Expr) -> tuple[bool, int]:
+    """A sum of fractions over sums (``50x/(y·B) - x/y``, B a sum) after one quotient
+    (``x·(25 - 4x² - 4y²)/(y·B)``), as a textbook prefers; then the shorter (``x/(3y) - y/(2x)``
+    stays)."""
+    split = isinstance(expr, sympy.Add) and any(sympy.fraction(t)[1].has(sympy.Add) for t in expr.args)
+    return split, sympy.count_ops(expr)
 
 
 def _again(
@@ -399,7 +410,7 @@ def _use(
 ) -> AlgebraStep:
     shown, after = used
     sides: tuple[Side, ...] = (sympy.Derivative(sympy.Function(unknown.name)(wrt), (wrt, n)), before, shown)
-    if shown != after:
+    if plain(shown) != plain(after):  # -3x²·16/y⁷ = -48x²/y⁷, not 4/B = 4/B
         sides = (*sides, after)
     return AlgebraStep(
         rule=Rule.USE_EQUATION,

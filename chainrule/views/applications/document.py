@@ -194,12 +194,12 @@ def _point(result: Result, settings: Settings, lb: bool) -> PointLines | None:
         sides = [Math(asked(result, order, prime=not lb)), Math(number)]
         if not number.is_Rational:
             sides.append(Math(sympy.N(number, 6)))
-        label = "slope" if order == 1 and not _rates(result) else ""
-        lines.append((label, textbook_equation(Equation(tuple(sides)))))
+        lines.append(("slope" if order == 1 and not _rates(result) else "", Equation(tuple(sides))))
     lines.extend(_tangent(result, value))
     if value.singular:
         notes.append("dy/dx is 0/0 there: the derivative does not give the slope at this point")
-    return PointLines(value=value, point=point, lines=tuple(lines), notes=tuple(notes))
+    shown = tuple((label, textbook_equation(eq)) for label, eq in lines)
+    return PointLines(value=value, point=point, lines=shown, notes=tuple(notes))
 
 
 def _rates(result: Result) -> bool:

@@ -32,8 +32,8 @@ def _negative(term: sympy.Basic) -> bool:
 
 def _rebuilt(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
     """``node`` with new arguments, not evaluated again (that would sort the sums back)."""
-    if isinstance(node, (sympy.Add, sympy.Mul, sympy.Pow)):
-        return node.func(*args, evaluate=False)
+    if isinstance(node, sympy.Tuple):
+        return sympy.Tuple(*args)
     try:
         return node.func(*args, evaluate=False)
     except TypeError:
@@ -56,7 +56,7 @@ def positive_first(expr: sympy.Basic) -> sympy.Basic:
         node, ready = stack.pop()
         if id(node) in done:
             continue
-        if not node.args or not isinstance(node, sympy.Expr):
+        if not node.args or not isinstance(node, (sympy.Expr, sympy.Tuple)):
             done[id(node)] = node
             continue
         if not ready:
@@ -91,6 +91,8 @@ def shown_sentence(
     found = tuple(functions)
 
     def show(expr: sympy.Basic) -> sympy.Basic:
+        if is_written(expr):  # dy/dx·dx/dt in its order
+            return type(expr)(*map(show, expr.args), evaluate=False)
         if expr.has(sympy.Derivative):
             expr = dependent_form(expr, found, leibniz=leibniz)
         return positive_first(expr)
@@ -121,6 +123,15 @@ def _times(slope: sympy.Expr, factor: sympy.Expr) -> sympy.Expr:
     return factors[0] if len(factors) == 1 else WrittenProduct(*factors, evaluate=False)
 
 
+def _minus(name: sympy.Symbol, value: sympy.Expr) -> sympy.Expr:
+    """``x − x0`` as written: ``x``, ``x − 3``, ``x + 3``, ``x − (π/3 − √3/2)``."""
+    if value == 0:
+        return name
+    if isinstance(value, sympy.Add):
+        return WrittenSum(name, WrittenProduct(-1, positive_first(value), evaluate=False), evaluate=False)
+    return WrittenSum(name, -value, evaluate=False)
+
+
 def tangent_forms(x: sympy.Symbol, y: sympy.Symbol, x0: sympy.Expr, y0: sympy.Expr, slope: sympy.Expr
                   ) -> list[Equation]:
     """The tangent line through ``(x0, y0)``: point-slope, slope-intercept and, when its
@@ -133,13 +144,13 @@ def tangent_forms(x: sympy.Symbol, y: sympy.Symbol, x0: sympy.Expr, y0: sympy.Ex
     """
     if slope == 0:
         return [Equation((Math(y), Math(y0)))]
-    left = y if y0 == 0 else WrittenSum(y, -y0, evaluate=False)
-    shift = x if x0 == 0 else WrittenSum(x, -x0, evaluate=False)
+    left, shift = _minus(y, y0), _minus(x, x0)
     forms = [Equation((Math(left), Math(_times(slope, shift))))]
     intercept = sympy.radsimp(sympy.expand(y0 - slope * x0))
     run = _times(slope, x)
     if x0 != 0:  # y = mx + b, unless that is the line just written
-        right = run if intercept == 0 else WrittenSum(run, intercept, evaluate=False)
+        terms = positive_first(intercept)
+        right = run if intercept == 0 else WrittenSum(run, *sympy.Add.make_args(terms), evaluate=False)
         forms.append(Equation((Math(y), Math(right))))
     whole = slope.is_Integer and intercept.is_Integer
     if slope.is_Rational and intercept.is_Rational and intercept != 0 and not whole:
