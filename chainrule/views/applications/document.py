@@ -103,11 +103,13 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
     )
     dependents = result.functions if isinstance(result, Implicit) else {}
     steps = number_steps(result.parts, dependents, detail=detail or settings.detail, leibniz=lb)
+    notations = [(functions, lb)]
     if isinstance(result, Parametric):  # the coordinates' steps are in t alone; the quotients name x(t), y(t)
         # Rates by the parameter stay dx/dt, dy/dt: primes would not say which variable they are by.
         by_t, by_x = functions[:2], functions[2:]
         steps = [_shown_step(_shown_step(item, by_t, True), by_x, lb) for item in steps]
-    steps = [_textbook_step(item, functions, lb) for item in steps]
+        notations = [(by_t, True), (by_x, lb)]
+    steps = [_textbook_step(item, notations) for item in steps]
     return AppDocument(
         result=result,
         heading=_heading(result),
@@ -126,7 +128,7 @@ def _shown_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bool)
                         with_dependents(item.math, functions, leibniz=lb))
 
 
-def _textbook_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bool) -> NumberedStep:
+def _textbook_step(item: NumberedStep, notations: list[tuple[tuple[sympy.Expr, ...], bool]]) -> NumberedStep:
     """The step with its sums led by a positive term, its sentence's derivatives written ``dy/dx``."""
     math = item.math
 
@@ -137,7 +139,10 @@ def _textbook_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bo
         equation=textbook_equation(math.equation), bindings=math.bindings, leibniz=shown(math.leibniz),
         lagrange=shown(math.lagrange), notes=math.notes, lines=tuple(map(textbook_equation, math.lines)),
     )
-    step = dataclasses.replace(item.step, text=shown_sentence(item.step.text, functions, leibniz=lb))
+    text = item.step.text
+    for functions, leibniz in notations:  # a curve's rates by t in Leibniz's form, dy/dx as asked
+        text = shown_sentence(text, functions, leibniz=leibniz)
+    step = dataclasses.replace(item.step, text=text)
     return NumberedStep(item.index, item.label, step, item.parent, item.depth, textbook)
 
 

@@ -66,6 +66,8 @@ def positive_first(expr: sympy.Basic) -> sympy.Basic:
         args = [done[id(a)] for a in node.args]
         changed = any(a is not b for a, b in zip(args, node.args))
         new = _rebuilt(node, args) if changed else node
+        if isinstance(new, sympy.Mul) and not is_written(node):
+            new = _rate_last(new)
         if isinstance(new, sympy.Add) and not is_written(node):
             terms = list(new.as_ordered_terms())
             lead = next((t for t in terms if not _negative(t)), None)
@@ -74,6 +76,23 @@ def positive_first(expr: sympy.Basic) -> sympy.Basic:
                 new = WrittenSum(lead, *terms, evaluate=False)
         done[id(node)] = new
     return done[id(expr)]
+
+
+def _is_rate(factor: sympy.Basic) -> bool:
+    """A derivative as the steps print it (``dx/dt``, ``y′``): a name ending in primes."""
+    return isinstance(factor, sympy.Symbol) and factor.name.endswith("'")
+
+
+def _rate_last(product: sympy.Mul) -> sympy.Expr:
+    """A rate over a denominator written after its coefficient: ``−(x/y)·dx/dt``, ``(4/(πh²))·dV/dt``,
+    not ``−x·dx/dt/y``."""
+    rates = [f for f in product.args if _is_rate(f)]
+    if len(rates) != 1 or sympy.fraction(product)[1] == 1:
+        return product
+    coefficient = sympy.Mul(*(f for f in product.args if f is not rates[0]))
+    if coefficient.could_extract_minus_sign():
+        return WrittenProduct(-1, sympy.UnevaluatedExpr(-coefficient), rates[0], evaluate=False)
+    return WrittenProduct(sympy.UnevaluatedExpr(coefficient), rates[0], evaluate=False)
 
 
 def textbook_equation(equation: Equation) -> Equation:
