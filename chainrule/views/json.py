@@ -20,7 +20,7 @@ from chainrule.derivation.dependencies import edges
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex, machine
 from chainrule.recursion import run_deep
-from chainrule.views.document import Document, NumberedStep, StepRenderer, document
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import LatexMathPrinter
 from chainrule.views.numbers import as_float
 from chainrule.views.settings import Settings
@@ -58,14 +58,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         point = doc.point
         if point is not None:
             p = self.printer
-            out["at"] = {
-                "point": {_s(s): _s(v) for s, v in point.value.point},
-                "value": _s(point.value.value),
-                "value_latex": p.doprint(point.derivative),
-                "numeric": as_float(point.value.value),
-                "tangent": _s(point.value.tangent) if point.value.tangent is not None else None,
-                "tangent_latex": p.doprint(point.tangent) if point.tangent is not None else None,
-            }
+            out["at"] = point_dict(point, p)
         return out
 
     def _print_step(self, item: NumberedStep) -> dict[str, Any]:
@@ -89,6 +82,29 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         if step.held:
             entry["held"] = [_s(name) for name in step.held]
         return entry
+
+
+def point_dict(point: PointSection, p: LatexMathPrinter) -> dict[str, Any]:
+    """The ``at`` object: the values there and what is true there (docs/api.md)."""
+    value = point.value
+    sides = value.one_sided
+    forms = [p.doprint(eq) for eq in point.tangent]
+    return {
+        "point": {_s(s): _s(v) for s, v in value.point},
+        "kind": value.kind,
+        "function_value": _s(value.function_value) if value.function_value is not None else None,
+        "value": _s(value.value) if value.value is not None else None,
+        "value_latex": p.doprint(point.derivative) if point.derivative is not None else None,
+        "numeric": as_float(value.value) if value.value is not None else None,
+        "one_sided": None
+        if sides is None
+        else {k: _s(v) if v is not None else None for k, v in zip(("left", "right"), sides)},
+        "tangent": _s(value.tangent) if value.tangent is not None else None,
+        "vertical_tangent": _s(value.vertical) if value.vertical is not None else None,
+        "tangent_latex": forms[-1] if forms else None,
+        "tangent_point_slope_latex": forms[0] if len(forms) == 2 else None,
+        "notes": [str(note) for note in point.notes],
+    }
 
 
 def derivation_to_dict(derivation: Derivation, settings: Settings | None = None) -> dict[str, Any]:
