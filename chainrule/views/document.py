@@ -180,58 +180,42 @@ def point_notes(value: PointValue, lhs: sympy.Expr, order: int) -> tuple[Sentenc
     """What a textbook says at a point where there is no plain value (docs/answers.md)."""
     if not value.point:
         return ()
+    name = sympy.Symbol("f")
     f = sympy.Function("f")(*(v for _, v in value.point))
     if value.kind == "outside_domain":
         what = " is not a real number: " if value.not_real else " is undefined: "
         where = [Equals(s, v) for s, v in value.point]
         words = ", so there is no derivative there." if order == 1 else "."
-        return (say(f if order == 1 else lhs, what, *listing(where), " is outside the domain of f", words),)
+        head = f if order == 1 else lhs
+        return (say(head, what, *listing(where), " is outside the domain of ", name, words),)
     if len(value.point) != 1:
         return ()
     ((x, a),) = value.point
     at = Equals(x, a)
-    g = "f" if order == 1 else sympy.Derivative(sympy.Function("f")(x), x, order - 1)
+    g = name if order == 1 else sympy.Derivative(sympy.Function("f")(x), x, order - 1)
     if value.kind == "limit":
-        parts: list[Any] = [
-            "The formula is 0/0 at ",
-            at,
-            ", so f is undefined there; as ",
-            x,
-            " approaches ",
-            a,
-        ]
-        parts += [", f(", x, ") approaches ", value.function_value]
+        parts: list[Any] = ["The formula is 0/0 at ", at, ", so ", name, " is undefined there; as ", x]
+        parts += [" approaches ", a, ", ", sympy.Function("f")(x), " approaches ", value.function_value]
         if value.value is not None:
-            parts += [
-                " and ",
-                sympy.Derivative(sympy.Function("f")(x), x, order),
-                " approaches ",
-                value.value,
-            ]
-        parts.append(" (the values of f's continuous extension, whose tangent line is below).")
+            derivative = sympy.Derivative(sympy.Function("f")(x), x, order)
+            parts += [" and ", derivative, " approaches ", value.value]
+        parts += [" (the values of the continuous extension of ", name, ", whose tangent line is below)."]
         return (say(*parts),)
     if value.kind == "vertical_tangent":
         grows = "increases" if value.one_sided == (sympy.oo, sympy.oo) else "decreases"
-        return (
-            say(
-                lhs,
-                " does not exist: ",
-                g,
-                " is continuous at ",
-                at,
-                " and its slope ",
-                grows,
-                " without bound from both sides, so the tangent line is vertical.",
-            ),
-        )
+        words = f" and its slope {grows} without bound from both sides, so the tangent line is vertical."
+        return (say(lhs, " does not exist: ", g, " is continuous at ", at, words),)
     if value.kind != "not_differentiable":
         return ()
-    head: list[Any] = ["f is not differentiable at ", at, ": "] if order == 1 else [lhs, " does not exist: "]
+    head_parts: list[Any] = [name, " is not differentiable at ", at, ": "]
+    if order != 1:
+        head_parts = [lhs, " does not exist: "]
     if value.one_sided is None:
         tail = ["it is not continuous there."] if order == 1 else [g, " is not continuous at ", at, "."]
-        return (say(*head, *tail),)
+        return (say(*head_parts, *tail),)
     left, right = value.one_sided
-    return (say(*head, *_side(left, "left", first=True), ", and ", *_side(right, "right", first=False), "."),)
+    sides = [*_side(left, "left", first=True), ", and ", *_side(right, "right", first=False), "."]
+    return (say(*head_parts, *sides),)
 
 
 def _side(limit: sympy.Expr | None, side: str, *, first: bool) -> list[Any]:
