@@ -72,6 +72,8 @@ class PointValue:
         vertical: ``a`` when the tangent line is the vertical line ``x = a``.
         not_real: outside the domain because the value is not a real number (``√−1``),
             rather than undefined (``ln 0``, ``1/0``).
+        exact: ``False`` when the values are too large to evaluate and are kept as written
+            (``tangent`` is then ``f(a) + f'(a)(x - a)`` as written, and nothing is decided).
     """
 
     point: tuple[Binding, ...]
@@ -83,6 +85,7 @@ class PointValue:
     one_sided: tuple[sympy.Expr | None, sympy.Expr | None] | None = None
     vertical: sympy.Expr | None = None
     not_real: bool = False
+    exact: bool = True
 
     @property
     def variables(self) -> tuple[sympy.Symbol, ...]:
@@ -127,7 +130,11 @@ def evaluate_at(derivation: Derivation, at: tuple[Binding, ...]) -> PointValue |
     function_value, exact_f = value_at(expr, subs)
     if not (exact and exact_f):  # too large to evaluate: kept as written
         point = PointValue(
-            point=tuple(subs.items()), value=value, numeric=_numeric(value), function_value=function_value
+            point=tuple(subs.items()),
+            value=value,
+            numeric=_numeric(value),
+            function_value=function_value,
+            exact=False,
         )
         if derivation.order == 1:
             with sympy.evaluate(False):

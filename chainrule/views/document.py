@@ -150,6 +150,8 @@ def tangent_equations(value: PointValue) -> tuple[Equation, ...]:
     if value.tangent is None or value.function_value is None or value.value is None:
         return ()
     ((x, a),), y = value.point, sympy.Symbol("y")
+    if not value.exact:  # numbers too large to evaluate: the line as written, y = f(a) + f'(a)(x - a)
+        return (Equation((Math(y), Math(value.tangent))),)
     m, fa = value.value, value.function_value
     if m == 0:
         return (Equation((Math(y), Math(fa))),)
