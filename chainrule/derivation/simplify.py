@@ -442,10 +442,9 @@ def _functions(expr: sympy.Expr) -> set[type]:
     return {type(f) for f in expr.atoms(sympy.Function, sympy.Piecewise)} - _RATIOS
 
 
-#: A form without compound fractions may be this much longer than a ``original`` with them
-#: (``(2√x + 1)/(4√x·√(x + √x))`` for ``(1 + 1/(2√x))/(2√(x + √x))``): ops × 5/4 + 2.
-def _fraction_free_limit(ops: int) -> int:
-    return ops * 5 // 4 + 2
+#: A form without compound fractions may have this many more operations than an ``original``
+#: with them (``(2√x + 1)/(4√x·√(x + √x))`` for ``(1 + 1/(2√x))/(2√(x + √x))``, 14 against 12).
+FRACTION_FREE_SLACK = 2
 
 
 def _best(candidates: Iterable[sympy.Expr], original: sympy.Expr) -> sympy.Expr:
@@ -464,7 +463,7 @@ def _best(candidates: Iterable[sympy.Expr], original: sympy.Expr) -> sympy.Expr:
         seen.add(c)
         ops = sympy.count_ops(c)
         fractions = compound_fractions(c)
-        if ops > (_fraction_free_limit(limit) if compound and not fractions else limit):
+        if ops > (limit + FRACTION_FREE_SLACK if compound and not fractions else limit):
             continue
         key = (fractions, len(_functions(c) - known), ops, untidy_sums(c))
         if key < best_key:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import dataclasses
 import json as _json
+from collections.abc import Callable
 from typing import Any
 
 import sympy
 
 from chainrule.derivation.dependencies import edges
+from chainrule.derivation.equations import function_form
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex, machine
 from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
-from chainrule.views.notation import LatexMathPrinter
+from chainrule.views.notation import LatexMathPrinter, dependents_of
 from chainrule.views.numbers import as_float
 from chainrule.views.settings import Settings
 
@@ -36,19 +38,27 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = LatexMathPrinter()
+        #: Quantities that change with the variable (``r = r(t)``), written ``r(t)`` in expressions:
+        #: a bare ``r`` beside ``Derivative(r(t), t)`` would read back as ``r*t``.
+        self.functions: dict[sympy.Symbol, sympy.Expr] = {}
+
+    def _e(self, expr: sympy.Basic) -> str:
+        """An expression as ``chainrule.parse`` reads it back."""
+        return machine(function_form(expr, self.functions) if self.functions else expr)
 
     def to_dict(self, doc: Document) -> dict[str, Any]:
         derivation = doc.derivation
+        self.functions = dependents_of(derivation)
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": derivation.input,
-            "expr": _s(derivation.expr),
+            "expr": self._e(derivation.expr),
             "wrt": _s(derivation.wrt),
             "order": derivation.order,
             "where": {_s(name): _s(value) for name, value in derivation.where},
-            "result": _s(derivation.result),
+            "result": self._e(derivation.result),
             "result_latex": latex(derivation.result),
-            "raw_result": _s(derivation.raw_result),
+            "raw_result": self._e(derivation.raw_result),
             "steps": self.render_steps(doc),
         }
         if derivation.renamed:
@@ -58,7 +68,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         point = doc.point
         if point is not None:
             p = self.printer
-            out["at"] = point_dict(point, p)
+            out["at"] = point_dict(point, p, self._e)
         return out
 
     def _print_step(self, item: NumberedStep) -> dict[str, Any]:
@@ -68,10 +78,10 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "parent": item.parent,
             "depth": item.depth,
             "rule": step.rule.value,
-            "expr": _s(step.expr),
+            "expr": self._e(step.expr),
             "wrt": _s(step.wrt),
-            "result": _s(step.result),
-            "bindings": {_s(name): _s(value) for name, value in step.bindings},
+            "result": self._e(step.result),
+            "bindings": {_s(name): self._e(value) for name, value in step.bindings},
             "text": str(step.text),
             "latex": p.doprint(math.equation),
             "leibniz": p.doprint(math.leibniz) if math.leibniz is not None else None,
@@ -84,8 +94,11 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         return entry
 
 
-def point_dict(point: PointSection, p: LatexMathPrinter) -> dict[str, Any]:
-    """The ``at`` object: the values there and what is true there (docs/api.md)."""
+def point_dict(
+    point: PointSection, p: LatexMathPrinter, written: Callable[[sympy.Basic], str] = _s
+) -> dict[str, Any]:
+    """The ``at`` object: the values there and what is true there (docs/api.md); ``written``
+    writes the derivative's value (related rates: ``r'`` as ``parse`` reads it back)."""
     value = point.value
     sides = value.one_sided
     forms = [p.doprint(eq) for eq in point.tangent]
@@ -93,7 +106,7 @@ def point_dict(point: PointSection, p: LatexMathPrinter) -> dict[str, Any]:
         "point": {_s(s): _s(v) for s, v in value.point},
         "kind": value.kind,
         "function_value": _s(value.function_value) if value.function_value is not None else None,
-        "value": _s(value.value) if value.value is not None else None,
+        "value": written(value.value) if value.value is not None else None,
         "value_latex": p.doprint(point.derivative) if point.derivative is not None else None,
         "numeric": as_float(value.value) if value.value is not None else None,
         "one_sided": None
