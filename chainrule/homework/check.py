@@ -170,7 +170,10 @@ def _simpler(counter: Counterexample, derivation: Derivation, answer: sympy.Expr
         return counter
     point, want, have = found
     return Counterexample(
-        point=tuple((v, point[v]) for v in variables), expected_value=want, got_value=have, difference=want - have
+        point=tuple((v, point[v]) for v in variables),
+        expected_value=want,
+        got_value=have,
+        difference=want - have,
     )
 
 
