@@ -230,7 +230,7 @@ def test_ladder_reads_as_a_textbook() -> None:
     d = chainrule.derive("x^2 + y^2 = 100", "t", implicit="y", where={"x": "x(t)"}).verify()
     out = d.to_text(at=["x=6", "y=8", "x'=1"])
     assert out.startswith("Related rates: x² + y² = 100\nwhere x = x(t), y = y(t)\nFind dy/dt.\n")
-    assert "    2x·dx/dt + 2y·dy/dt = 0\n" in out and "    dy/dt = -x·dx/dt/y\n" in out
+    assert "    2x·dx/dt + 2y·dy/dt = 0\n" in out and "    dy/dt = -(x/y)·dx/dt\n" in out
     assert "so wherever x or y appears, the chain rule gives a factor dx/dt or dy/dt." in out
     assert "At x = 6, y = 8, dx/dt = 1:\n  on the curve: x² + y² = 100\n  dy/dt = -3/4\n" in out
 
@@ -382,7 +382,7 @@ def test_worksheet_lines() -> None:
     )
     assert sheet.errors == () and sheet.exercises == 3
     assert r"\frac{dy}{dx} \quad \text{if } x^{2} + y^{2} = 25" in sheet.document
-    assert r"& \frac{dy}{dt} = - \frac{x \frac{dx}{dt}}{y}" in sheet.document
+    assert r"& \frac{dy}{dt} = -\frac{x}{y} \frac{dx}{dt}" in sheet.document
     assert r"& \frac{dy}{dx} = - \tan{\left(t \right)}" in sheet.document
 
 
@@ -399,3 +399,70 @@ def test_a_glued_product_is_named_in_the_error() -> None:
         chainrule.derive("x^3 + y^3 = 6xy", implicit="y")
     folium = chainrule.derive("x^3 + y^3 = 6x y", implicit="y").verify()
     assert sympy.simplify(folium.result - (2 * y - x**2) / (y**2 - 2 * x)) == 0
+
+
+# ---------------------------------------------------------------------------- what a teacher hands out
+
+
+def test_folium_in_stewarts_orientation_and_order() -> None:
+    d = chainrule.derive("x^3 + y^3 = 6x y", implicit="y").verify()
+    assert d.result == (2 * y - x**2) / (y**2 - 2 * x)  # the solve's orientation: dy/dx terms on the left
+    out = d.to_text(at="x=3,y=3")
+    assert "    3y²·dy/dx - 6x·dy/dx = 6y - 3x²\n    3(y² - 2x) · dy/dx = 3(2y - x²)\n" in out
+    assert "\nAnswer: dy/dx = (2y - x²)/(y² - 2x)\n" in out
+    assert "  tangent line: y - 3 = -(x - 3)\n  y = -x + 6\n" in out
+    assert r"\frac{dy}{dx} = \frac{2 y - x^{2}}{y^{2} - 2 x}" in d.to_latex()
+
+
+@pytest.mark.parametrize(
+    ("equation", "answer"),
+    [  # fewer minus signs win; the lemniscate stays one quotient (not 50x/(y·B) - x/y)
+        ("sin(x+y) = y^2 cos x",
+         (y**2 * sympy.sin(x) + sympy.cos(x + y)) / (2 * y * sympy.cos(x) - sympy.cos(x + y))),
+        ("2(x^2+y^2)^2 = 25(x^2-y^2)", x * (25 - 4 * x**2 - 4 * y**2) / (y * (4 * x**2 + 4 * y**2 + 25))),
+        ("tan(x/y) = x + y", y * (sympy.sec(x / y) ** 2 - y) / (x * sympy.sec(x / y) ** 2 + y**2)),
+    ],
+)
+def test_answers_in_the_books_form(equation: str, answer: sympy.Expr) -> None:
+    assert chainrule.derive(equation, implicit="y").verify().result == answer
+
+
+def test_the_coefficient_of_dy_dx_has_fewer_minus_signs() -> None:
+    out = chainrule.derive("tan(x/y) = x + y", implicit="y").verify().to_text()
+    assert "    (x·sec(x/y)²/y² + 1) · dy/dx = sec(x/y)²/y - 1\n" in out
+
+
+def test_tangent_lines_read_as_stewart_writes_them() -> None:
+    d = chainrule.derive("x^2 + y^2 = 25", implicit="y").verify()
+    out = d.to_text(at="x=3,y=4")
+    assert "  tangent line: y - 4 = -(3/4)·(x - 3)\n  y = -(3/4)·x + 25/4\n  3x + 4y = 25\n" in out
+    latex = d.to_latex(at="x=3,y=4")
+    assert r"y - 4 = -\frac{3}{4} \left(x - 3\right) && \text{tangent line}" in latex
+    assert r"y = -\frac{3}{4} x + \frac{25}{4}" in latex and "3 x + 4 y = 25" in latex
+    cycloid = chainrule.derive("x = t - sin(t), y = 1 - cos(t)", parametric=True).verify()
+    out = cycloid.to_text(at="t=pi/3")
+    assert "  the point: (x, y) = (π/3 - √3/2, 1/2)\n" in out
+    assert "  tangent line: y - 1/2 = √3·(x - (π/3 - √3/2))\n  y = √3·x + 2 - √3·π/3\n" in out
+
+
+def test_second_derivatives_in_textbook_form() -> None:
+    astroid = chainrule.derive("x^(2/3) + y^(2/3) = 4", implicit="y", order=2).verify()
+    assert astroid.result == 4 / (3 * x ** sympy.Rational(4, 3) * y ** sympy.Rational(1, 3))
+    use = astroid.to_text().split("[use_equation]")[1].replace("3·x", "3x")  # the views branch joins 3x
+    assert "d²y/dx² = (x^(2/3) + y^(2/3))/(3x^(4/3)·y^(1/3)) = 4/(3x^(4/3)·y^(1/3))\n" in use
+    cycloid = chainrule.derive("x = t - sin(t), y = 1 - cos(t)", parametric=True, order=2).verify()
+    assert cycloid.result == -1 / (1 - sympy.cos(t)) ** 2
+    assert "Answer: d²y/dx² = -1/(1 - cos(t))²" in cycloid.to_text()
+
+
+def test_sentences_typeset_their_mathematics() -> None:
+    d = chainrule.derive("x^2 + y^2 = 25", implicit="y").verify()
+    latex = d.to_latex()
+    assert r"with respect to $x$. $y$ is a function of $x$" in latex
+    assert r"Solve for $\frac{dy}{dx}$: collect the terms with $\frac{dy}{dx}$ on the left" in latex
+    assert "Solve for y′: collect the terms with y′ on the left" in d.to_text(notation="lagrange")
+    curve = chainrule.derive("x = t^2, y = t^3", parametric=True).verify()
+    assert "by the chain rule dy/dt = y′·dx/dt, so y′ is dy/dt divided by dx/dt" in curve.to_text(
+        notation="lagrange")
+    rates = chainrule.derive("V = pi/12 h^3", "t", implicit="h", where={"V": "V(t)"}).verify()
+    assert "Answer: dh/dt = (4/(π·h²))·dV/dt" in rates.to_text()

@@ -42,9 +42,11 @@ __all__ = [
     "Ratio",
     "Side",
     "dependent_functions",
+    "even_power_signs",
     "frozen",
     "holds_identically",
     "holds_on_curve",
+    "negative_terms",
     "plain_form",
     "rate_name",
     "side_value",
@@ -243,21 +245,62 @@ def _root(curve: sympy.Expr, target: sympy.Symbol, point: Mapping[sympy.Symbol, 
     return root
 
 
-def textbook_signs(expr: sympy.Expr) -> sympy.Expr:
-    """A quotient whose numerator and denominator both lead with a minus sign, written without them.
+def textbook_signs(expr: sympy.Expr, solved: tuple[sympy.Expr, sympy.Expr] | None = None) -> sympy.Expr:
+    """A quotient ``N/D`` or ``(-N)/(-D)``, whichever has fewer negative terms; on a tie, the
+    orientation of ``solved`` (the quotient as the solve wrote it, ``(numerator, denominator)``).
 
-    Stewart prints ``(y² sin x + cos(x + y))/(2y cos x − cos(x + y))``, not the same with both signs
-    flipped. (A presentation rule, not a simplification; the textbook-form simplifier of
-    ``simplify.py`` is the place for it once there is one.)
+    The solve keeps the terms with ``dy/dx`` on the left (``(3y² − 6x)·y′ = 6y − 3x²``), so the
+    folium's answer is Stewart's ``(2y − x²)/(y² − 2x)`` rather than ``(x² − 2y)/(2x − y²)``, and
+    ``(y² sin x + cos(x + y))/(2y cos x − cos(x + y))`` is preferred to the same with both signs
+    flipped. (A presentation rule, not a simplification.) Without ``solved``, a tie keeps ``expr``.
 
     >>> x, y = sympy.symbols("x y")
     >>> textbook_signs((-x - y)/(-x + 2*y))
     (x + y)/(x - 2*y)
+    >>> textbook_signs((x**2 - 2*y)/(2*x - y**2), solved=(6*y - 3*x**2, 3*y**2 - 6*x))
+    (-x**2 + 2*y)/(-2*x + y**2)
     """
     numerator, denominator = sympy.fraction(expr)
-    if denominator != 1 and numerator.could_extract_minus_sign() and denominator.could_extract_minus_sign():
-        return (-numerator) / (-denominator)
+    if denominator == 1:
+        return expr
+    flipped = (-numerator, -denominator)
+    kept, other = negative_terms(numerator, denominator), negative_terms(*flipped)
+    if other < kept or (other == kept and solved is not None and _opposite(denominator, solved[1])):
+        return sympy.Mul(flipped[0], sympy.Pow(flipped[1], -1))
     return expr
+
+
+def even_power_signs(expr: sympy.Expr) -> sympy.Expr:
+    """Each sum raised to an even power written with fewer minus signs: ``(1 − cos t)²``, not
+    ``(cos t − 1)²`` (the same value).
+
+    >>> t = sympy.Symbol("t")
+    >>> even_power_signs(-1/(sympy.cos(t) - 1)**2)
+    -1/(1 - cos(t))**2
+    """
+    def minus_signs(base: sympy.Expr) -> tuple[int, bool]:  # then a negative constant term
+        return negative_terms(base), bool(base.as_coeff_Add()[0].is_negative)
+
+    flips = {
+        power.base: -power.base
+        for power in expr.atoms(sympy.Pow)
+        if power.exp.is_integer and power.exp.is_even and isinstance(power.base, sympy.Add)
+        and minus_signs(power.base) > minus_signs(-power.base)
+    }
+    return expr.xreplace(flips) if flips else expr
+
+
+def negative_terms(*exprs: sympy.Expr) -> int:
+    """How many terms of the sums ``exprs`` are written with a minus sign."""
+    return sum(
+        1 for expr in exprs for term in sympy.Add.make_args(expr) if term.as_coeff_Mul()[0].is_negative
+    )
+
+
+def _opposite(denominator: sympy.Expr, solved: sympy.Expr) -> bool:
+    """``denominator`` is a negative number times ``solved`` (the solve wrote ``-denominator``)."""
+    ratio = sympy.cancel(denominator / solved)
+    return bool(ratio.is_number and ratio.is_negative)
 
 
 def use_equation(expr: sympy.Expr, lhs: sympy.Expr, rhs: sympy.Expr, variables: Sequence[sympy.Symbol]

@@ -39,6 +39,7 @@ from chainrule.derivation.equations import (
     function_form,
     holds_identically,
     holds_on_curve,
+    negative_terms,
     plain_form,
     rate_name,
     side_value,
@@ -268,19 +269,18 @@ def _both_sides(
     derive: Derive,
 ) -> AlgebraStep:
     left, right = derive(lhs, wrt), derive(rhs, wrt)
-    quantities = " and ".join(s.name for s in functions)
-    verb = "is a function" if len(functions) == 1 else "are functions"
-    anywhere = " or ".join(s.name for s in functions)
-    factors = " or ".join(f"d{s.name}/d{wrt}" for s in functions)
+    names = list(functions)
+    verb = " is a function of " if len(functions) == 1 else " are functions of "
+    rates = [sympy.Derivative(f, wrt) for f in functions.values()]
     return AlgebraStep(
         rule=Rule.IMPLICIT,
         expr=lhs - rhs,
         wrt=wrt,
         result=left.result - right.result,
         text=say(
-            "Differentiate both sides of ", Equals(lhs, rhs), f" with respect to {wrt}. ",
-            f"{quantities} {verb} of {wrt} (", *_names(functions), f"), so wherever {anywhere} appears, "
-            f"the chain rule gives a factor {factors}.",
+            "Differentiate both sides of ", Equals(lhs, rhs), " with respect to ", wrt, ". ",
+            *listing(names), verb, wrt, " (", *_names(functions), "), so wherever ", *listing(names, "or"),
+            " appears, the chain rule gives a factor ", *listing(rates, "or"), ".",
         ),
         substeps=(left, right),
         sides=(lhs, rhs),
@@ -307,18 +307,19 @@ def _solve(
         )
     if sympy.expand(equation.diff(p, 2)) != 0:  # pragma: no cover - the chain rule is linear in dy/dx
         raise UnsupportedError(f"the differentiated equation is not linear in d{unknown}/d{wrt}")
-    shown_a = sympy.factor_terms(plain_form(-a, functions))
-    shown_b = sympy.factor_terms(plain_form(b, functions))
+    sign = -1 if negative_terms(b) > negative_terms(-b) else 1  # -(xA + 1)·y′ = B: times -1
+    shown_a = sympy.factor_terms(plain_form(-sign * a, functions))
+    shown_b = sympy.factor_terms(plain_form(sign * b, functions))
     lines: list[tuple[Side, ...]] = []
     expanded = sympy.expand(equation) if sympy.count_ops(equation) <= MAX_EXPAND_OPS else None
     with_rate = [t for t in sympy.Add.make_args(expanded) if t.has(p)] if expanded is not None else []
     if len(with_rate) > 1:
-        rest = -sympy.Add(*(t for t in sympy.Add.make_args(expanded) if not t.has(p)))
-        lines.append((plain_form(sympy.Add(*with_rate).xreplace({p: rate}), functions),
+        rest = -sign * sympy.Add(*(t for t in sympy.Add.make_args(expanded) if not t.has(p)))
+        lines.append((plain_form(sign * sympy.Add(*with_rate).xreplace({p: rate}), functions),
                       plain_form(rest, functions)))
     lines.append(((shown_b, rate), shown_a))
     raw = shown_a / shown_b
-    answer = _final(raw, wrt) if simplify else raw
+    answer = _final(raw, wrt, (shown_a, shown_b)) if simplify else raw
     lines.append((rate, raw, answer) if answer != raw else (rate, raw))
     return AlgebraStep(
         rule=Rule.SOLVE,
@@ -326,23 +327,33 @@ def _solve(
         wrt=wrt,
         result=answer,
         text=say(
-            f"Solve for d{unknown}/d{wrt}: collect the terms with d{unknown}/d{wrt} on one side, "
-            "factor it out, and divide by ", shown_b, ".",
+            "Solve for ", rate, ": collect the terms with ", rate, " on the left, factor it out, "
+            "and divide by ", shown_b, ".",
         ),
         lines=tuple(lines),
     )
 
 
-def _final(raw: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr:
+def _final(raw: sympy.Expr, wrt: sympy.Symbol, solved: tuple[sympy.Expr, sympy.Expr]) -> sympy.Expr:
     """``-A/B`` in textbook form: ``simplify.final_form`` of the quotient, or of it with the outer
-    product multiplied out (``(2x - 1/B)·B`` is ``2x·B - 1``), whichever is shorter."""
+    product multiplied out (``(2x - 1/B)·B`` is ``2x·B - 1``), whichever is shorter; its signs
+    oriented as ``equations.textbook_signs`` says, ``solved`` (``(-A, B)``) breaking a tie."""
     forms = [final_form(raw, wrt)]
     if isinstance(raw, sympy.Mul):
         for factor in raw.args:
             if isinstance(factor, sympy.Add):
                 rest = sympy.Mul(*(f for f in raw.args if f is not factor))
                 forms.append(final_form(sympy.Add(*(term * rest for term in factor.args)), wrt))
-    return textbook_signs(min(forms, key=sympy.count_ops))
+    forms.extend((raw, sympy.factor(raw)))
+    return textbook_signs(min(forms, key=_split_then_size), solved)
+
+
+def _split_then_size(expr: sympy.Expr) -> tuple[bool, int]:
+    """A sum of fractions over sums (``50x/(y·B) - x/y``, B a sum) after one quotient
+    (``x·(25 - 4x² - 4y²)/(y·B)``), as a textbook prefers; then the shorter (``x/(3y) - y/(2x)``
+    stays)."""
+    split = isinstance(expr, sympy.Add) and any(sympy.fraction(t)[1].has(sympy.Add) for t in expr.args)
+    return split, sympy.count_ops(expr)
 
 
 def _again(
@@ -357,9 +368,9 @@ def _again(
         wrt=wrt,
         result=again.result,
         text=say(
-            f"Differentiate d{'^' + str(n - 1) if n > 2 else ''}{unknown}/d{wrt}"
-            f"{'^' + str(n - 1) if n > 2 else ''} = ", previous, f" with respect to {wrt}; "
-            f"{unknown} is still a function of {wrt}, so the chain rule gives d{unknown}/d{wrt} again.",
+            "Differentiate ", Equals(sympy.Derivative(f, (wrt, n - 1)), previous), " with respect to ", wrt,
+            "; ", unknown, " is still a function of ", wrt, ", so the chain rule gives ",
+            sympy.Derivative(f, wrt), " again.",
         ),
         substeps=(again,),
         sides=(sympy.Derivative(f, (wrt, n - 1)), previous),
@@ -388,7 +399,7 @@ def _substitute(
         wrt=wrt,
         order=n,
         result=simplified,
-        text=say(f"Substitute d{unknown}/d{wrt} = ", first, " and simplify."),
+        text=say("Substitute ", Equals(rate, first), " and simplify."),
         lines=(sides,),
     )
 
@@ -399,7 +410,7 @@ def _use(
 ) -> AlgebraStep:
     shown, after = used
     sides: tuple[Side, ...] = (sympy.Derivative(sympy.Function(unknown.name)(wrt), (wrt, n)), before, shown)
-    if shown != after:
+    if plain(shown) != plain(after):  # -3x²·16/y⁷ = -48x²/y⁷, not 4/B = 4/B
         sides = (*sides, after)
     return AlgebraStep(
         rule=Rule.USE_EQUATION,

@@ -19,7 +19,15 @@ from typing import ClassVar
 
 import sympy
 
-from chainrule.derivation.equations import AlgebraStep, OfParts, Ratio, Side, side_value
+from chainrule.derivation.equations import (
+    AlgebraStep,
+    OfParts,
+    Ratio,
+    Side,
+    even_power_signs,
+    negative_terms,
+    side_value,
+)
 from chainrule.derivation.model import Binding, Derivation, Equals, Rule, Step, say
 from chainrule.derivation.simplify import final_form
 from chainrule.derivation.verify import compare
@@ -27,6 +35,7 @@ from chainrule.display import Displayable
 from chainrule.errors import VerificationError
 from chainrule.parsing.inputs import read_curve
 from chainrule.printing import plain
+from chainrule.written import WrittenProduct
 
 __all__ = ["Parametric", "explain", "read"]
 
@@ -96,6 +105,19 @@ def _ended(sides: tuple[Side, ...], answer: sympy.Expr) -> tuple[Side, ...]:
     return (*sides, answer)
 
 
+def _final(raw: sympy.Expr, t: sympy.Symbol) -> sympy.Expr:
+    """The textbook form: ``simplify.final_form``, or its factored form if shorter (the cycloid's
+    ``(cos t − 1)/(1 − cos t)³`` is ``−1/(1 − cos t)²``); sums squared with fewer minus signs."""
+    answer = final_form(raw, t)
+    factored = sympy.factor(answer)
+    if sympy.count_ops(factored) < sympy.count_ops(answer):
+        answer = factored
+    numerator, denominator = sympy.fraction(answer)
+    if denominator != 1 and negative_terms(-numerator, -denominator) < negative_terms(numerator, denominator):
+        answer = sympy.Mul(-numerator, sympy.Pow(-denominator, -1))
+    return even_power_signs(answer)
+
+
 def _derivation(result: Parametric, step: Step) -> Derivation:
     return Derivation(
         input=result.input, expr=step.expr, wrt=step.wrt, order=1, root=step,
@@ -143,9 +165,11 @@ def explain(
     (x_name, x_expr), (y_name, y_expr) = x, y
     t = wrt
     x_t, y_t = sympy.Function(x_name.name)(t), sympy.Function(y_name.name)(t)
+    y_x = sympy.Function(y_name.name)(x_name)
+    dx_dt, dy_dt, dy_dx = sympy.Derivative(x_t, t), sympy.Derivative(y_t, t), sympy.Derivative(y_x, x_name)
     dx, dy = derive(x_expr, t), derive(y_expr, t)
     raw = dy.result / dx.result
-    answer = final_form(raw, t) if simplify else raw
+    answer = _final(raw, t) if simplify else raw
     label = sympy.Derivative(sympy.Function(y_name.name)(x_name), x_name)
     sides: tuple[Side, ...] = (
         label,
@@ -158,10 +182,10 @@ def explain(
         wrt=x_name,
         result=answer,
         text=say(
-            "Parametric curve ", Equals(x_name, x_expr), ", ", Equals(y_name, y_expr), ": by the chain rule "
-            f"d{y_name}/d{t} = d{y_name}/d{x_name}*d{x_name}/d{t}, so d{y_name}/d{x_name} = "
-            f"(d{y_name}/d{t})/(d{x_name}/d{t}) where d{x_name}/d{t} is not 0. "
-            f"Differentiate each coordinate with respect to {t}, then divide.",
+            "Parametric curve ", Equals(x_name, x_expr), ", ", Equals(y_name, y_expr), ": by the chain rule ",
+            Equals(dy_dt, WrittenProduct(dy_dx, dx_dt, evaluate=False)), ", so ", dy_dx, " is ", dy_dt,
+            " divided by ", dx_dt, " wherever ", dx_dt, " is not 0. Differentiate each coordinate with "
+            "respect to ", t, ", then divide.",
         ),
         substeps=(dx, dy),
         lines=(_ended(sides, answer),),
@@ -171,10 +195,10 @@ def explain(
     for n in range(2, order + 1):
         again = derive(answers[-1], t)
         raw = again.result / dx.result
-        answer = final_form(raw, t) if simplify else raw
+        answer = _final(raw, t) if simplify else raw
         label = sympy.Derivative(sympy.Function(y_name.name)(x_name), (x_name, n))
         sides = (label, Ratio(again.result, dx.result))
-        previous = f"d{y_name}/d{x_name}" if n == 2 else f"d^{n - 1}{y_name}/d{x_name}^{n - 1}"
+        previous = sympy.Derivative(y_x, (x_name, n - 1))
         parts.append(
             AlgebraStep(
                 rule=Rule.PARAMETRIC,
@@ -183,9 +207,9 @@ def explain(
                 order=n,
                 result=answer,
                 text=say(
-                    f"The next derivative is again a derivative by {x_name}: d/d{x_name} = "
-                    f"(d/d{t})/(d{x_name}/d{t}). Differentiate {previous} = ", answers[-1],
-                    f" with respect to {t}, then divide by d{x_name}/d{t} = ", dx.result, ".",
+                    "The derivative by ", x_name, " of any function of ", t, " is its derivative by ", t,
+                    " divided by ", dx_dt, ". Differentiate ", Equals(previous, answers[-1]),
+                    " with respect to ", t, ", then divide by ", Equals(dx_dt, dx.result), ".",
                 ),
                 substeps=(again,),
                 lines=(_ended(sides, answer),),

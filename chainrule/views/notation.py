@@ -311,7 +311,8 @@ def exercise(derivation: Derivation) -> Diff:
 # y for y(x), dy/dx (or y′) for its derivative.
 
 
-def _shown_node(node: Node, show: Callable[[sympy.Basic], sympy.Basic]) -> Node:
+def shown_node(node: Node, show: Callable[[sympy.Basic], sympy.Basic]) -> Node:
+    """``node`` with each expression replaced by ``show(expr)`` (how a view writes it)."""
     if isinstance(node, Math):
         return Math(show(node.expr))
     if isinstance(node, Diff):
@@ -319,10 +320,10 @@ def _shown_node(node: Node, show: Callable[[sympy.Basic], sympy.Basic]) -> Node:
     if isinstance(node, Prime):
         return Prime(show(node.expr), node.order)
     if isinstance(node, Product):
-        return Product(tuple(_shown_node(f, show) for f in node.factors))
+        return Product(tuple(shown_node(f, show) for f in node.factors))
     if isinstance(node, Fraction):
-        return Fraction(_shown_node(node.numerator, show), _shown_node(node.denominator, show))
-    return Sum(tuple(_shown_node(t, show) for t in node.terms))
+        return Fraction(shown_node(node.numerator, show), shown_node(node.denominator, show))
+    return Sum(tuple(shown_node(t, show) for t in node.terms))
 
 
 def shown_equation(equation: Equation, functions: Iterable[sympy.Basic], *, leibniz: bool = True) -> Equation:
@@ -332,7 +333,7 @@ def shown_equation(equation: Equation, functions: Iterable[sympy.Basic], *, leib
     def show(expr: sympy.Basic) -> sympy.Basic:
         return dependent_form(expr, found, leibniz=leibniz)
 
-    return Equation(tuple(_shown_node(side, show) for side in equation.sides))
+    return Equation(tuple(shown_node(side, show) for side in equation.sides))
 
 
 def shown_rate(symbol: sympy.Basic, var: sympy.Symbol, *, leibniz: bool = True) -> sympy.Basic:

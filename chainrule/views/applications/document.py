@@ -10,6 +10,7 @@ Lagrange notation).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sympy
@@ -18,12 +19,13 @@ from chainrule.derivation.curve_point import CurvePoint, evaluate
 from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.parametric import Parametric
 from chainrule.printing import rate
+from chainrule.views.applications.forms import shown_sentence, tangent_forms, textbook_equation
 from chainrule.views.document import NumberedStep, number_steps
 from chainrule.views.notation import (
     Equation,
     Math,
     Node,
-    Product,
+    StepMath,
     shown_equation,
     shown_rate,
     with_dependents,
@@ -94,15 +96,20 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
     functions = shown_functions(result)
     lb = leibniz(settings)
     answers = tuple(
-        shown_equation(Equation((Math(asked(result, k, prime=not lb)), Math(a))), functions, leibniz=lb)
+        textbook_equation(
+            shown_equation(Equation((Math(asked(result, k, prime=not lb)), Math(a))), functions, leibniz=lb)
+        )
         for k, a in enumerate(result.answers, start=1)
     )
     dependents = result.functions if isinstance(result, Implicit) else {}
     steps = number_steps(result.parts, dependents, detail=detail or settings.detail, leibniz=lb)
+    notations = [(functions, lb)]
     if isinstance(result, Parametric):  # the coordinates' steps are in t alone; the quotients name x(t), y(t)
         # Rates by the parameter stay dx/dt, dy/dt: primes would not say which variable they are by.
         by_t, by_x = functions[:2], functions[2:]
         steps = [_shown_step(_shown_step(item, by_t, True), by_x, lb) for item in steps]
+        notations = [(by_t, True), (by_x, lb)]
+    steps = [_textbook_step(item, notations) for item in steps]
     return AppDocument(
         result=result,
         heading=_heading(result),
@@ -119,6 +126,24 @@ def application_document(result: Result, settings: Settings, *, detail: str | No
 def _shown_step(item: NumberedStep, functions: tuple[sympy.Expr, ...], lb: bool) -> NumberedStep:
     return NumberedStep(item.index, item.label, item.step, item.parent, item.depth,
                         with_dependents(item.math, functions, leibniz=lb))
+
+
+def _textbook_step(item: NumberedStep, notations: list[tuple[tuple[sympy.Expr, ...], bool]]) -> NumberedStep:
+    """The step with its sums led by a positive term, its sentence's derivatives written ``dy/dx``."""
+    math = item.math
+
+    def shown(equation: Equation | None) -> Equation | None:
+        return None if equation is None else textbook_equation(equation)
+
+    textbook = StepMath(
+        equation=textbook_equation(math.equation), bindings=math.bindings, leibniz=shown(math.leibniz),
+        lagrange=shown(math.lagrange), notes=math.notes, lines=tuple(map(textbook_equation, math.lines)),
+    )
+    text = item.step.text
+    for functions, leibniz in notations:  # a curve's rates by t in Leibniz's form, dy/dx as asked
+        text = shown_sentence(text, functions, leibniz=leibniz)
+    step = dataclasses.replace(item.step, text=text)
+    return NumberedStep(item.index, item.label, step, item.parent, item.depth, textbook)
 
 
 def _heading(result: Result) -> str:
@@ -178,7 +203,8 @@ def _point(result: Result, settings: Settings, lb: bool) -> PointLines | None:
     lines.extend(_tangent(result, value))
     if value.singular:
         notes.append("dy/dx is 0/0 there: the derivative does not give the slope at this point")
-    return PointLines(value=value, point=point, lines=tuple(lines), notes=tuple(notes))
+    shown = tuple((label, textbook_equation(eq)) for label, eq in lines)
+    return PointLines(value=value, point=point, lines=shown, notes=tuple(notes))
 
 
 def _rates(result: Result) -> bool:
@@ -194,12 +220,5 @@ def _tangent(result: Result, value: CurvePoint) -> list[tuple[str, Equation]]:
         return [("tangent line (vertical)", Equation((Math(x), Math(x0))))]
     if value.tangent is None or not value.values or value.values[0][1] is None:
         return []
-    slope = value.values[0][1]
-    right = Math(slope * (x - x0)) if slope in (1, -1) else Product((Math(slope), Math(x - x0)))
-    point_slope = Equation((Math(y - y0), right))
-    if slope == 0:
-        point_slope = Equation((Math(y), Math(y0)))
-    lines = [("tangent line", point_slope)]
-    if slope != 0:
-        lines.append(("", Equation((Math(y), Math(sympy.expand(value.tangent))))))
-    return lines
+    forms = tangent_forms(x, y, x0, y0, value.values[0][1])
+    return [("tangent line" if i == 0 else "", form) for i, form in enumerate(forms)]
