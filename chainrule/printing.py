@@ -35,6 +35,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.str import StrPrinter
 
+from chainrule.vocabulary import shown_name
 from chainrule.written import WrittenProduct, is_written
 
 
@@ -63,14 +64,17 @@ class _DisplayDerivative(sympy.Function):
             name = name.replace("'''", "‴").replace("''", "″").replace("'", "′")
         return f"{name}({', '.join(printer._print(a) for a in self.args)})"
 
-    def _latex(self, printer: Any) -> str:
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        """``g'\\left(x\\right)``; raised to a power (``exp``, as SymPy passes it for a
+        function's power), ``g'\\left(x\\right)^{2}`` as a textbook writes g′(x)²."""
         args = ", ".join(printer._print(a) for a in self.args)
+        power = f"^{{{exp}}}" if exp is not None else ""
         if len(self.orders) == 1:
             n = self.orders[0]
             mark = "'" * n if n <= 3 else f"^{{({n})}}"
-            return f"{_latex_name(self.fname)}{mark}\\left({args}\\right)"
+            return f"{_latex_name(self.fname)}{mark}\\left({args}\\right){power}"
         subscript = "".join(_latex_name(_label(type(self), i)) * k for i, k in enumerate(self.orders))
-        return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right)"
+        return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right){power}"
 
     def _pretty(self, printer: Any) -> Any:
         if len(self.orders) == 1:
@@ -233,7 +237,78 @@ class WrittenStrPrinter(WrittenOrder, StrPrinter):
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_COEFFICIENT = re.compile(r"^(-?\d+(?:\.\d+)?)\*(?=[^\d*])")
+
+
+_LETTER = re.compile(r"^-?[A-Za-zα-ωΑ-Ω][′″‴⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*$")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_POWERS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
+
+
+def _juxtapose(text: str) -> str:
+    """Each ``*`` of a printed product replaced by what a textbook puts there."""
+    parts = text.split("*")
+    out = parts[0]
+    for left, right in zip(parts, parts[1:]):
+        out += _between(_last_factor(left), _first_factor(right)) + right
+    return out
+
+
+def _last_factor(text: str) -> str:
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        ch = text[i]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            if depth == 0:
+                return text[i + 1 :]
+            depth -= 1
+        elif depth == 0 and ch in " /":
+            return text[i + 1 :]
+    return text
+
+
+def _first_factor(text: str) -> str:
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            if depth == 0:
+                return text[:i]
+            depth -= 1
+        elif depth == 0 and ch in " /*":
+            return text[:i]
+    return text
+
+
+def _is_group(text: str) -> bool:
+    """``(x + 1)`` or ``(x + 1)²``: parentheses that group, not a function's call."""
+    body = text.rstrip(_POWERS)
+    if not body.endswith(")"):
+        return False
+    depth = 0
+    for i in range(len(body) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(body[i], 0)
+        if depth == 0:
+            return i == 0 or not (body[i - 1].isalpha() or body[i - 1] in "′″‴_")
+    return False
+
+
+def _between(left: str, right: str) -> str:
+    """What goes between two printed factors: nothing (``2x``, ``2wx``, ``x²y``,
+    ``2(x + 1)``, ``(x + 1)(x − 1)``), a space (``x sin(x)``) or a dot where juxtaposition
+    would misread (``2·3``, ``x^a·(x + 1)``)."""
+    if not right or right[0].isdigit() or right[0] in "-." or "^" in left:
+        return "·"
+    simple_right = bool(_LETTER.match(right)) or right[0] in "(√"
+    if _NUMBER.match(left) and simple_right:
+        return ""
+    if _LETTER.match(left) and (_LETTER.match(right) or right[0] == "("):
+        return ""
+    if _is_group(left) and right[0] == "(":
+        return ""
+    return " "
 
 
 class UnicodeLinePrinter(WrittenStrPrinter):
@@ -258,12 +333,19 @@ class UnicodeLinePrinter(WrittenStrPrinter):
         return str(super()._print_Pow(expr, rational))
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        # A number times what follows is written together (3x⁴), other factors with a dot.
-        text = _COEFFICIENT.sub(r"\1", str(super()._print_Mul(expr)))
-        return text.replace("*", "·")
+        """Factors side by side as a textbook writes them: ``3x⁴``, ``2wx``, ``(2x + 1)(x − 1)``,
+        ``x sin(x)``; a dot where juxtaposition would misread (``2·3``, ``x^a·(x + 1)``)."""
+        return _juxtapose(str(super()._print_Mul(expr)))
 
     def _print_Abs(self, expr: sympy.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
+
+    def _print_Function(self, expr: sympy.Function) -> str:
+        """Textbook names: ``ln(x)``, ``arcsin(x)``."""
+        name = shown_name(expr)
+        if name is None:
+            return str(super()._print_Function(expr))
+        return f"{name}({self.stringify(expr.args, ', ')})"
 
     def _print_Pi(self, expr: sympy.Basic) -> str:
         return "π"
@@ -280,7 +362,10 @@ class UnicodeLinePrinter(WrittenStrPrinter):
 
 
 class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
-    """SymPy's LaTeX, sums and products in the order written."""
+    """SymPy's LaTeX, sums and products in the order written, with a textbook's
+    names: ``\\ln``, ``\\arcsin`` (SymPy's ``ln_notation``, ``inv_trig_style="full"``)."""
+
+    _default_settings = {**LatexPrinter._default_settings, "ln_notation": True, "inv_trig_style": "full"}
 
     def _print_WrittenProduct(self, expr: sympy.Mul) -> Any:
         rest = negated_factors(expr)
@@ -290,7 +375,13 @@ class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
 
 
 class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
-    """SymPy's 2-D form, sums and products in the order written."""
+    """SymPy's 2-D form, sums and products in the order written, textbook names (``ln``)."""
+
+    def _print_Function(self, e: sympy.Function, *args: Any, **kwargs: Any) -> Any:
+        name = shown_name(e)
+        if name is not None and not args and "func_name" not in kwargs:
+            kwargs["func_name"] = name
+        return super()._print_Function(e, *args, **kwargs)
 
 
 def negated_factors(expr: sympy.Mul) -> sympy.Expr | None:

@@ -73,7 +73,7 @@ def test_chain_notation_sin_x2() -> None:
         r"\frac{d}{d x} \sin{\left(x^{2} \right)} = \frac{d}{d u} \sin{\left(u \right)}"
         r" \cdot \frac{d u}{d x} = \cos{\left(u \right)} \cdot 2 x"
     )
-    assert OnelineMathPrinter().doprint(math.equation) == "d/dx sin(x²) = 2x·cos(x²)"
+    assert OnelineMathPrinter().doprint(math.equation) == "d/dx sin(x²) = 2x cos(x²)"
 
 
 def test_chain_notation_three_links() -> None:
@@ -131,7 +131,7 @@ def test_partial_and_multivariable_use_partial_symbol() -> None:
     assert OnelineMathPrinter().doprint(math.lagrange) == "∂f/∂m = f_x · x_m + f_y · y_m"
     partial = example(Rule.PARTIAL).verify()
     assert r"\frac{\partial}{\partial y}" in render(partial, "latex")
-    assert render(partial, "rich").splitlines()[0] == "∂/∂y (x²·y)"
+    assert render(partial, "rich").splitlines()[0] == "∂/∂y (x²y)"
 
 
 def test_higher_order_shows_the_order() -> None:
@@ -182,8 +182,8 @@ def test_at_point_value_and_tangent() -> None:
     d = example(Rule.CHAIN).verify()
     text = render(d, "text", at={x: sympy.Integer(2)})
     assert "f(2) = sin(4)" in text
-    assert "f′(2) = 4cos(4) ≈ -2.61457" in text
-    assert "tangent line: y = sin(4) + 4cos(4) · (x - 2)" in text
+    assert "f′(2) = 4 cos(4) ≈ -2.61457" in text
+    assert "tangent line: y = sin(4) + 4 cos(4) · (x - 2)" in text
     data = json.loads(render(d, "json", at={x: sympy.Integer(2)}))
     assert data["at"]["value"] == "4*cos(4)"
     assert data["at"]["numeric"] == pytest.approx(4 * __import__("math").cos(4))
@@ -313,3 +313,29 @@ def test_bindings_printed_with_u() -> None:
     d = example(Rule.CHAIN).verify()
     assert "\\quad u = x^{2} && \\text{where}" in render(d, "latex")
     assert u in d.root.bindings_dict
+
+
+#: Derivations whose results hold powers and nests of derivatives of undefined functions
+#: (g′(x)², f′(x)³, f″(g(x))): SymPy's LaTeX printer hands such a power to the function.
+SHAPES = [
+    ("f(g(x))", 2),
+    ("f(x)**2", 2),
+    ("f(x)**3", 3),
+    ("sin(f(x))", 2),
+    ("exp(f(x))", 2),
+    ("f(g(h(x)))", 2),
+    ("f(x)**2*g(x)**3", 2),
+]
+
+
+@pytest.mark.parametrize("fmt", [*FORMATS, "standalone"])
+@pytest.mark.parametrize(("expr", "order"), SHAPES, ids=[f"{e}-{n}" for e, n in SHAPES])
+def test_powers_and_nests_of_derivatives_print_in_every_format(expr: str, order: int, fmt: str) -> None:
+    d = chainrule.derive(expr, order=order)
+    out = render(d, "latex", standalone=True) if fmt == "standalone" else render(d, fmt)
+    assert out.strip()
+
+
+def test_squared_derivative_in_latex_reads_as_a_textbook_writes_it() -> None:
+    d = chainrule.derive("f(g(x))", order=2)
+    assert "f''\\left(g{\\left(x \\right)}\\right) g'\\left(x\\right)^{2}" in render(d, "latex")

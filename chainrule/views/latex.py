@@ -124,7 +124,11 @@ class LineBreaker:
         if latex_width(text) <= budget:
             return [Token(text)]
         if isinstance(node, Product):
-            return self._join([self.tokens(f, budget) for f in node.factors], " \\cdot ", "\\cdot ")
+            return self._join(
+                [self._product_factor(f, i == 0, budget) for i, f in enumerate(node.factors)],
+                " \\cdot ",
+                "\\cdot ",
+            )
         if isinstance(node, Sum):
             return self._join([self.tokens(t, budget) for t in node.terms], " + ", "+ ")
         if isinstance(node, Diff) and not isinstance(node.operand, sympy.Symbol):
@@ -137,6 +141,15 @@ class LineBreaker:
         if isinstance(node, Math):
             return self._expr_tokens(display_form(node.expr), budget)
         return [Token(text)]
+
+    def _product_factor(self, node: Node, first: bool, budget: int) -> list[Token]:
+        """A factor of a shown product, with the brackets ``factor`` gives it kept when it breaks."""
+        whole = self.printer.factor(node, first=first)
+        if latex_width(whole) <= budget:
+            return [Token(whole)]
+        inner = self.tokens(node, budget)
+        bracketed = whole != self.printer.print(node) and whole.startswith(r"\left(")
+        return self._parens(inner) if bracketed and len(inner) > 1 else inner
 
     def _expr_tokens(self, expr: sympy.Basic, budget: int) -> list[Token]:
         p = self.printer
