@@ -259,9 +259,14 @@ class LatexRenderer(StepRenderer[list[str]]):
         )
 
     def _print_step(self, item: NumberedStep) -> list[str]:
-        indent = f"\\hspace*{{{1.5 * min(item.depth, MAX_INDENT_DEPTH):g}em}}" if item.depth else ""
-        words = rf"\intertext{{{indent}\textbf{{{item.label}.}} {self.sentence(item.step.text)}}}"
-        rows = [words, *self.row(item.math.equation, item.step.rule.title, item.depth)]
+        """The step's sentence as a line of text, then its equations, as a worked solution."""
+        depth = 1.5 * min(item.depth, MAX_INDENT_DEPTH)
+        # A long sentence wraps under its first word, not under the step's number.
+        hang = rf"\hangindent={depth + 1.5:g}em\hangafter=1 "
+        indent = rf"\hspace*{{{depth:g}em}}" if item.depth else ""
+        words = rf"\intertext{{{hang}{indent}\textbf{{{item.label}.}} {self.sentence(item.step.text)}}}"
+        rows = self.row(item.math.equation, item.step.rule.title, item.depth)
+        rows[0] = words + "\n" + rows[0]  # the words belong to the row after them: no empty row
         for binding in item.math.bindings:
             rows.extend(self.row(binding, "where", item.depth + 1))
         for label, equation in self.notation_lines(item.math):
@@ -272,7 +277,9 @@ class LatexRenderer(StepRenderer[list[str]]):
         rows: list[str] = [] if self.settings.standalone else self.dependency_rows(doc.dependencies)
         for block in self.render_steps(doc):
             rows.extend(block)
-        rows.extend(self.row(doc.answer, "answer", 0))
+        answer = self.row(doc.answer, "", 0)
+        answer[0] = r"\intertext{\textbf{Answer.} Putting the steps together:}" + "\n" + answer[0]
+        rows.extend(answer)
         if doc.point is not None:
             rows.extend(self.point_rows(doc.point))
         body = " \\\\\n".join(rows)

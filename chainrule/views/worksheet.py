@@ -18,7 +18,7 @@ from chainrule.errors import ChainruleError, UsageError
 from chainrule.homework.worksheet import LineError, read_exercises, solve_all
 from chainrule.views import render
 from chainrule.views.latex import PREAMBLE, LineBreaker
-from chainrule.views.notation import Diff, Equation, LatexMathPrinter, answer_equation
+from chainrule.views.notation import Equation, LatexMathPrinter, answer_equation, exercise
 
 FORMATS = ("latex", "markdown")
 INSTALL_TEX = "install it with: apt-get install texlive-latex-base texlive-latex-recommended"
@@ -50,7 +50,7 @@ class _Shown:
 
 def _show(derivation: Derivation, format: str) -> _Shown:  # noqa: A002 - the format's name
     printer = LatexMathPrinter()
-    statement = printer.doprint(Equation((Diff(derivation.expr, derivation.wrt, derivation.order),)))
+    statement = printer.doprint(Equation((exercise(derivation),)))  # ∂ where others are held
     if format == "latex":
         answer = " \\\\\n".join(
             ("& " if i == 0 else "& \\qquad ") + line
