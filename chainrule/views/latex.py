@@ -282,8 +282,13 @@ class LatexRenderer(StepRenderer[list[str]]):
         rows.extend(answer)
         if doc.point is not None:
             rows.extend(self.point_rows(doc.point))
+        lead = ""
+        if rows[0].startswith("\\intertext{"):
+            # Words first in an alignment leave an empty display line above them: a paragraph instead.
+            words, rows[0] = rows[0].split("\n", 1)
+            lead = "\\noindent " + words.removeprefix("\\intertext{").removesuffix("}") + "\n"
         body = " \\\\\n".join(rows)
-        return "\\begin{align*}\n" + body + "\n\\end{align*}\n"
+        return lead + "\\begin{align*}\n" + body + "\n\\end{align*}\n"
 
     def point_rows(self, point: PointSection) -> list[str]:
         p = self.printer
