@@ -128,7 +128,7 @@ def test_standalone_latex() -> None:
 
 @pytest.mark.parametrize(
     ("suffix", "start"),
-    [(".tex", "\\begin{align*}"), (".md", "# $"), (".json", "{"), (".txt", "d/dx")],
+    [(".tex", "\\noindent "), (".md", "# $"), (".json", "{"), (".txt", "d/dx")],
 )
 def test_output_infers_format_from_suffix(tmp_path: Path, suffix: str, start: str) -> None:
     target = tmp_path / f"out{suffix}"

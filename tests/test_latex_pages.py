@@ -164,8 +164,11 @@ def regenerate_image() -> None:
         directory = Path(tmp)
         pdflatex(build(SHEET).document, directory, "sheet")
         assert PDFTOPPM is not None
-        subprocess.run([PDFTOPPM, "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile", "sheet.pdf", "page"],
-                       cwd=directory, check=True)
+        subprocess.run(
+            [PDFTOPPM, "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile", "sheet.pdf", "page"],
+            cwd=directory,
+            check=True,
+        )
         DOC_IMAGE.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(directory / "page.png", DOC_IMAGE)
 

@@ -469,7 +469,9 @@ def _grouped_factors(expr: sympy.Basic) -> bool:
     """A product with a sum among its factors (``(2x+1)⁵(x³−x+1)⁴``): brackets go outside."""
     factors = sympy.Mul.make_args(expr) if expr.is_Mul else ()
     roots = (sympy.S.Half, -sympy.S.Half)  # √(…) brings its own sign, not brackets
-    return any(f.is_Add or (f.is_Pow and f.base.is_Add and f.exp.is_positive and f.exp not in roots) for f in factors)
+    return any(
+        f.is_Add or (f.is_Pow and f.base.is_Add and f.exp.is_positive and f.exp not in roots) for f in factors
+    )
 
 
 def _precedence(expr: sympy.Basic) -> int:
