@@ -33,6 +33,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
 from chainrule.vocabulary import shown_name
@@ -377,11 +378,54 @@ class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
 class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
     """SymPy's 2-D form, sums and products in the order written, textbook names (``ln``)."""
 
+    def _print_Mul(self, product: sympy.Mul) -> Any:
+        """A product without a denominator side by side, as the Unicode line writes it
+        (``2x``, ``x sin(x)``); anything else as SymPy draws it."""
+        written = self.order in ("old", "none")
+        factors = list(product.args)
+        coeff = factors[0] if factors[0].is_Number else sympy.S.One
+        rest = factors[1:] if factors[0].is_Number else factors
+        if not written:
+            coeff, body = product.as_coeff_Mul()
+            rest = body.as_ordered_factors() if body.is_Mul else [body]
+        if (
+            not rest
+            or not coeff.is_Integer
+            or any(f.is_Number or (f.is_Pow and f.exp.is_negative) for f in rest)
+        ):
+            return super()._print_Mul(product)
+        forms = [self._factor_form(f) for f in rest]
+        if abs(coeff) != 1:
+            forms.insert(0, self._print(abs(coeff)))
+        out = last = forms[0]
+        for form in forms[1:]:
+            gap = _between(_baseline(last), _baseline(form)).replace("·", "⋅")
+            out = prettyForm(*stringPict.next(out, gap, form)) if gap else prettyForm(*stringPict.next(out, form))
+            last = form
+        if coeff.is_negative:
+            out = prettyForm(*stringPict.next("-", out))
+            out.binding = prettyForm.NEG
+        else:
+            out.binding = prettyForm.MUL
+        return out
+
+    def _factor_form(self, factor: sympy.Basic) -> Any:
+        form = self._print(factor)
+        if form.binding > prettyForm.MUL and form.binding != prettyForm.NEG:
+            form = prettyForm(*form.parens())
+        return form
+
     def _print_Function(self, e: sympy.Function, *args: Any, **kwargs: Any) -> Any:
         name = shown_name(e)
         if name is not None and not args and "func_name" not in kwargs:
             kwargs["func_name"] = name
         return super()._print_Function(e, *args, **kwargs)
+
+
+def _baseline(form: Any) -> str:
+    """A 2-D form's baseline row, its tall brackets read as ( and ), for ``_between``."""
+    row = form.picture[form.baseline] if form.height() > 1 else form.picture[0]
+    return row.strip().translate(str.maketrans("⎛⎜⎝⎡⎢⎣⎞⎟⎠⎤⎥⎦", "((([[[)))]]]"))
 
 
 def negated_factors(expr: sympy.Mul) -> sympy.Expr | None:
