@@ -400,7 +400,7 @@ class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
         out = last = forms[0]
         for form in forms[1:]:
             gap = _between(_baseline(last), _baseline(form)).replace("·", "⋅")
-            out = prettyForm(*stringPict.next(out, gap, form)) if gap else prettyForm(*stringPict.next(out, form))
+            out = prettyForm(*stringPict.next(out, *([gap] if gap else []), form))
             last = form
         if coeff.is_negative:
             out = prettyForm(*stringPict.next("-", out))
