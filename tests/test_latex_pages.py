@@ -116,6 +116,14 @@ def test_negative_factors_and_sums_in_products_are_bracketed() -> None:
     assert "<mo>(</mo><mrow><mo>−</mo>" in render(d, "html").replace(' stretchy="false"', "")
 
 
+def test_a_wrapped_lagrange_line_keeps_its_brackets() -> None:
+    d = chainrule.derive("sin(cos(x**7 + 3*x**6 + 5*x**5 + 7*x**4 + 9*x**3 + 11*x**2 + 13*x + 15))")
+    out = render(d, "latex")
+    lagrange = out.split(r"\text{Lagrange}")[1].split(r"\intertext")[0]
+    assert r"\qquad \cdot \left(- \sin{\left(x^{7}" in lagrange  # broken before the factor, still bracketed
+    assert out.count(r"\left(") == out.count(r"\right)")
+
+
 def test_the_operand_of_d_dx_is_bracketed() -> None:
     assert render(chainrule.derive("-sqrt(1-x**2)"), "text").startswith("d/dx (-√(1 - x²))")
     product = chainrule.derive("(2*x+1)**5*(x**3-x+1)**4")
