@@ -38,16 +38,9 @@ from chainrule.neural.document import (
 from chainrule.neural.inputs import LOSSES
 from chainrule.neural.model import BackwardStep, Network, Quantity
 from chainrule.printing import latex, plain
-from chainrule.views.jacobian import (
-    html_fragment,
-    html_page,
-    latex_document,
-    md_text,
-    shaped_mathml,
-    tex_text,
-    text_grid,
-)
+from chainrule.views.jacobian import latex_document, md_text, shaped_mathml
 from chainrule.views.json import dumps
+from chainrule.views.matrices import html_fragment, html_page, tex_text, text_grid
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
 
