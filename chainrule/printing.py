@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -36,6 +35,7 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
+from chainrule.juxtaposition import between, juxtapose, pretty_baseline
 from chainrule.vocabulary import shown_name
 from chainrule.written import WrittenProduct, is_written
 
@@ -364,78 +364,6 @@ class WrittenStrPrinter(WrittenOrder, StrPrinter):
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-_LETTER = re.compile(r"^-?[A-Za-zα-ωΑ-Ω][′″‴⁰¹²³⁴⁵⁶⁷⁸⁹⁻]*$")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_POWERS = "⁰¹²³⁴⁵⁶⁷⁸⁹⁻"
-
-
-def _juxtapose(text: str) -> str:
-    """Each ``*`` of a printed product replaced by what a textbook puts there."""
-    parts = text.split("*")
-    out = parts[0]
-    for left, right in zip(parts, parts[1:]):
-        out += _between(_last_factor(left), _first_factor(right)) + right
-    return out
-
-
-def _last_factor(text: str) -> str:
-    depth = 0
-    for i in range(len(text) - 1, -1, -1):
-        ch = text[i]
-        if ch in ")]":
-            depth += 1
-        elif ch in "([":
-            if depth == 0:
-                return text[i + 1 :]
-            depth -= 1
-        elif depth == 0 and ch in " /":
-            return text[i + 1 :]
-    return text
-
-
-def _first_factor(text: str) -> str:
-    depth = 0
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            if depth == 0:
-                return text[:i]
-            depth -= 1
-        elif depth == 0 and ch in " /*":
-            return text[:i]
-    return text
-
-
-def _is_group(text: str) -> bool:
-    """``(x + 1)`` or ``(x + 1)²``: parentheses that group, not a function's call."""
-    body = text.rstrip(_POWERS)
-    if not body.endswith(")"):
-        return False
-    depth = 0
-    for i in range(len(body) - 1, -1, -1):
-        depth += {")": 1, "(": -1}.get(body[i], 0)
-        if depth == 0:
-            return i == 0 or not (body[i - 1].isalpha() or body[i - 1] in "′″‴_")
-    return False
-
-
-def _between(left: str, right: str) -> str:
-    """What goes between two printed factors: nothing (``2x``, ``2wx``, ``x²y``,
-    ``2(x + 1)``, ``(x + 1)(x − 1)``), a space (``x sin(x)``) or a dot where juxtaposition
-    would misread (``2·3``, ``x^a·(x + 1)``)."""
-    if not right or right[0].isdigit() or right[0] in "-." or "^" in left:
-        return "·"
-    simple_right = bool(_LETTER.match(right)) or right[0] in "(√"
-    if _NUMBER.match(left) and simple_right:
-        return ""
-    if _LETTER.match(left) and (_LETTER.match(right) or right[0] == "("):
-        return ""
-    if _is_group(left) and right[0] == "(":
-        return ""
-    return " "
-
-
 class UnicodeLinePrinter(WrittenStrPrinter):
     """One line of Unicode for people: ``2·x·cos(x²)``, ``√x``, ``|x|``, ``∂/∂x (x²·y)``."""
 
@@ -460,7 +388,7 @@ class UnicodeLinePrinter(WrittenStrPrinter):
     def _print_Mul(self, expr: sympy.Mul) -> str:
         """Factors side by side as a textbook writes them: ``3x⁴``, ``2wx``, ``(2x + 1)(x − 1)``,
         ``x sin(x)``; a dot where juxtaposition would misread (``2·3``, ``x^a·(x + 1)``)."""
-        return _juxtapose(str(super()._print_Mul(expr)))
+        return juxtapose(str(super()._print_Mul(expr)))
 
     def _print_Abs(self, expr: sympy.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
@@ -523,7 +451,7 @@ class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
             forms.insert(0, self._print(abs(coeff)))
         out = last = forms[0]
         for form in forms[1:]:
-            gap = _between(_baseline(last), _baseline(form)).replace("·", "⋅")
+            gap = between(pretty_baseline(last), pretty_baseline(form)).replace("·", "⋅")
             out = prettyForm(*stringPict.next(out, *([gap] if gap else []), form))
             last = form
         if coeff.is_negative:
@@ -544,12 +472,6 @@ class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
         if name is not None and not args and "func_name" not in kwargs:
             kwargs["func_name"] = name
         return super()._print_Function(e, *args, **kwargs)
-
-
-def _baseline(form: Any) -> str:
-    """A 2-D form's baseline row, its tall brackets read as ( and ), for ``_between``."""
-    row = form.picture[form.baseline] if form.height() > 1 else form.picture[0]
-    return row.strip().translate(str.maketrans("⎛⎜⎝⎡⎢⎣⎞⎟⎠⎤⎥⎦", "((([[[)))]]]"))
 
 
 def negated_factors(expr: sympy.Mul) -> sympy.Expr | None:
