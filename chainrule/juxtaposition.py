@@ -77,9 +77,11 @@ def _is_group(text: str) -> bool:
 def between(left: str, right: str) -> str:
     """What goes between two printed factors: nothing (``2x``, ``2wx``, ``x²y``,
     ``2(x + 1)``, ``(x + 1)(x − 1)``), a space (``x sin(x)``) or a dot where juxtaposition
-    would misread (``2·3``, ``x^a·(x + 1)``)."""
-    if not right or right[0].isdigit() or right[0] in "-." or "^" in left:
+    would misread (``2·3``, ``x^a·(x + 1)``, ``cos(x)·x``, ``I·x``)."""
+    if not right or right[0].isdigit() or right[0] in "-." or "^" in left or left.lstrip("-") == "I":
         return "·"
+    if left.endswith(")") and not _is_group(left) and _LETTER.match(right):
+        return "·"  # a letter after a function's call would read as more of its argument
     simple_right = bool(_LETTER.match(right)) or right[0] in "(√"
     if _NUMBER.match(left) and simple_right:
         return ""
