@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -33,8 +32,11 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.pretty.pretty import PrettyPrinter
+from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
+from chainrule.juxtaposition import between, juxtapose, pretty_baseline
+from chainrule.vocabulary import shown_name
 from chainrule.written import WrittenProduct, is_written
 
 
@@ -63,14 +65,17 @@ class _DisplayDerivative(sympy.Function):
             name = name.replace("'''", "‴").replace("''", "″").replace("'", "′")
         return f"{name}({', '.join(printer._print(a) for a in self.args)})"
 
-    def _latex(self, printer: Any) -> str:
+    def _latex(self, printer: Any, exp: str | None = None) -> str:
+        """``g'\\left(x\\right)``; raised to a power (``exp``, as SymPy passes it for a
+        function's power), ``g'\\left(x\\right)^{2}`` as a textbook writes g′(x)²."""
         args = ", ".join(printer._print(a) for a in self.args)
+        power = f"^{{{exp}}}" if exp is not None else ""
         if len(self.orders) == 1:
             n = self.orders[0]
             mark = "'" * n if n <= 3 else f"^{{({n})}}"
-            return f"{_latex_name(self.fname)}{mark}\\left({args}\\right)"
+            return f"{_latex_name(self.fname)}{mark}\\left({args}\\right){power}"
         subscript = "".join(_latex_name(_label(type(self), i)) * k for i, k in enumerate(self.orders))
-        return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right)"
+        return f"{_latex_name(self.fname)}_{{{subscript}}}\\left({args}\\right){power}"
 
     def _pretty(self, printer: Any) -> Any:
         if len(self.orders) == 1:
@@ -357,7 +362,6 @@ class WrittenStrPrinter(WrittenOrder, StrPrinter):
 
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_COEFFICIENT = re.compile(r"^(-?\d+(?:\.\d+)?)\*(?=[^\d*])")
 
 
 class UnicodeLinePrinter(WrittenStrPrinter):
@@ -382,12 +386,19 @@ class UnicodeLinePrinter(WrittenStrPrinter):
         return str(super()._print_Pow(expr, rational))
 
     def _print_Mul(self, expr: sympy.Mul) -> str:
-        # A number times what follows is written together (3x⁴), other factors with a dot.
-        text = _COEFFICIENT.sub(r"\1", str(super()._print_Mul(expr)))
-        return text.replace("*", "·")
+        """Factors side by side as a textbook writes them: ``3x⁴``, ``2wx``, ``(2x + 1)(x − 1)``,
+        ``x sin(x)``; a dot where juxtaposition would misread (``2·3``, ``x^a·(x + 1)``)."""
+        return juxtapose(str(super()._print_Mul(expr)))
 
     def _print_Abs(self, expr: sympy.Abs) -> str:
         return f"|{self._print(expr.args[0])}|"
+
+    def _print_Function(self, expr: sympy.Function) -> str:
+        """Textbook names: ``ln(x)``, ``arcsin(x)``."""
+        name = shown_name(expr)
+        if name is None:
+            return str(super()._print_Function(expr))
+        return f"{name}({self.stringify(expr.args, ', ')})"
 
     def _print_Pi(self, expr: sympy.Basic) -> str:
         return "π"
@@ -404,7 +415,10 @@ class UnicodeLinePrinter(WrittenStrPrinter):
 
 
 class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
-    """SymPy's LaTeX, sums and products in the order written."""
+    """SymPy's LaTeX, sums and products in the order written, with a textbook's
+    names: ``\\ln``, ``\\arcsin`` (SymPy's ``ln_notation``, ``inv_trig_style="full"``)."""
+
+    _default_settings = {**LatexPrinter._default_settings, "ln_notation": True, "inv_trig_style": "full"}
 
     def _print_WrittenProduct(self, expr: sympy.Mul) -> Any:
         rest = negated_factors(expr)
@@ -414,7 +428,50 @@ class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
 
 
 class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):
-    """SymPy's 2-D form, sums and products in the order written."""
+    """SymPy's 2-D form, sums and products in the order written, textbook names (``ln``)."""
+
+    def _print_Mul(self, product: sympy.Mul) -> Any:
+        """A product without a denominator side by side, as the Unicode line writes it
+        (``2x``, ``x sin(x)``); anything else as SymPy draws it."""
+        written = self.order in ("old", "none")
+        factors = list(product.args)
+        coeff = factors[0] if factors[0].is_Number else sympy.S.One
+        rest = factors[1:] if factors[0].is_Number else factors
+        if not written:
+            coeff, body = product.as_coeff_Mul()
+            rest = body.as_ordered_factors() if body.is_Mul else [body]
+        if (
+            not rest
+            or not coeff.is_Integer
+            or any(f.is_Number or (f.is_Pow and f.exp.is_negative) for f in rest)
+        ):
+            return super()._print_Mul(product)
+        forms = [self._factor_form(f) for f in rest]
+        if abs(coeff) != 1:
+            forms.insert(0, self._print(abs(coeff)))
+        out = last = forms[0]
+        for form in forms[1:]:
+            gap = between(pretty_baseline(last), pretty_baseline(form)).replace("·", "⋅")
+            out = prettyForm(*stringPict.next(out, *([gap] if gap else []), form))
+            last = form
+        if coeff.is_negative:
+            out = prettyForm(*stringPict.next("-", out))
+            out.binding = prettyForm.NEG
+        else:
+            out.binding = prettyForm.MUL
+        return out
+
+    def _factor_form(self, factor: sympy.Basic) -> Any:
+        form = self._print(factor)
+        if form.binding > prettyForm.MUL and form.binding != prettyForm.NEG:
+            form = prettyForm(*form.parens())
+        return form
+
+    def _print_Function(self, e: sympy.Function, *args: Any, **kwargs: Any) -> Any:
+        name = shown_name(e)
+        if name is not None and not args and "func_name" not in kwargs:
+            kwargs["func_name"] = name
+        return super()._print_Function(e, *args, **kwargs)
 
 
 def negated_factors(expr: sympy.Mul) -> sympy.Expr | None:

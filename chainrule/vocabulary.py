@@ -78,6 +78,9 @@ class Entry:
             arguments and the value.
         numpy: its NumPy counterpart, given the ``numpy`` module (imported lazily).
         mathml: the name MathML shows, when it is not ``name``.
+        shown: the name a textbook prints, in every format people read (LaTeX, MathML,
+            the Unicode lines, rich), when it is not ``name``: ``ln``, ``arcsin``. Output
+            for programs (JSON, the machine printer) keeps ``name``, which the parser reads.
         parsed: whether the parser offers it (``floor`` is known to plots only).
         called: the parser reads the name as this function only when it is called,
             ``gamma(x)``, and the name is not a variable elsewhere in the input
@@ -104,6 +107,7 @@ class Entry:
     local: LocalGradients | None = None
     numpy: Callable[[Any], Callable[..., Any]] | None = None
     mathml: str | None = None
+    shown: str | None = None
     parsed: bool = True
     called: bool = False
 
@@ -279,6 +283,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="log",
+        shown="ln",
         build=_log_builder,
         cls=sympy.log,
         arity=(1, 2),
@@ -380,6 +385,7 @@ _ENTRIES: tuple[Entry, ...] = (
     # Inverse trigonometric functions.
     Entry(
         name="asin",
+        shown="arcsin",
         build=sympy.asin,
         cls=sympy.asin,
         aliases=("arcsin",),
@@ -393,6 +399,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acos",
+        shown="arccos",
         build=sympy.acos,
         cls=sympy.acos,
         aliases=("arccos",),
@@ -405,6 +412,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="atan",
+        shown="arctan",
         build=sympy.atan,
         cls=sympy.atan,
         aliases=("arctan", "arctg"),
@@ -419,6 +427,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acot",
+        shown="arccot",
         build=sympy.acot,
         cls=sympy.acot,
         aliases=("arccot",),
@@ -430,6 +439,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="asec",
+        shown="arcsec",
         build=sympy.asec,
         cls=sympy.asec,
         aliases=("arcsec",),
@@ -442,6 +452,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acsc",
+        shown="arccsc",
         build=sympy.acsc,
         cls=sympy.acsc,
         aliases=("arccsc",),
@@ -542,6 +553,7 @@ _ENTRIES: tuple[Entry, ...] = (
     # Inverse hyperbolic functions.
     Entry(
         name="asinh",
+        shown="arsinh",
         build=sympy.asinh,
         cls=sympy.asinh,
         aliases=("arsinh", "arcsinh"),
@@ -556,6 +568,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acosh",
+        shown="arcosh",
         build=sympy.acosh,
         cls=sympy.acosh,
         aliases=("arcosh", "arccosh"),
@@ -568,6 +581,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="atanh",
+        shown="artanh",
         build=sympy.atanh,
         cls=sympy.atanh,
         aliases=("artanh", "arctanh"),
@@ -581,6 +595,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acoth",
+        shown="arcoth",
         build=sympy.acoth,
         cls=sympy.acoth,
         aliases=("arcoth", "arccoth"),
@@ -591,6 +606,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="asech",
+        shown="arsech",
         build=sympy.asech,
         cls=sympy.asech,
         aliases=("arsech", "arcsech"),
@@ -600,6 +616,7 @@ _ENTRIES: tuple[Entry, ...] = (
     ),
     Entry(
         name="acsch",
+        shown="arcsch",
         build=sympy.acsch,
         cls=sympy.acsch,
         aliases=("arcsch", "arccsch"),
@@ -757,6 +774,16 @@ def lookup(name: str) -> Entry | None:
 def by_class(cls: type) -> Entry | None:
     """The entry of a SymPy class (``sympy.sin``), or ``None``."""
     return _VOCABULARY.classes.get(cls)
+
+
+def shown_name(expr: sympy.Basic) -> str | None:
+    """The name a textbook prints for ``expr``'s function (``ln``, ``arcsin``), if not SymPy's.
+
+    >>> shown_name(sympy.log(sympy.Symbol("x")))
+    'ln'
+    """
+    entry = by_class(type(expr))
+    return entry.shown if entry is not None else None
 
 
 def entries() -> tuple[Entry, ...]:

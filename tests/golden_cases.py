@@ -28,6 +28,8 @@ CASES: dict[str, list[str]] = {
     "at_point": ["x**3 - 2*x", "--at", "x=2"],
     "sigmoid": ["sigmoid(w*x + b)", "--wrt", "w"],
     "exponential_base": ["2**x*cos(3*x)"],
+    "chain_second": ["f(g(x))", "--order", "2"],
+    "cube_second": ["f(x)**3", "--order", "2"],
 }
 
 #: format -> (extra arguments, golden file suffix)

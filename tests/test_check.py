@@ -306,7 +306,7 @@ def _run(*args: str) -> tuple[int, str, str]:
 def test_cli_right_answer_exits_0() -> None:
     code, out, err = _run("sin(x^2)", "cos(x^2)*2x", "--format", "text")
     assert (code, err) == (0, "")
-    assert out == "Correct: 2cos(x²)·x is d/dx sin(x²).\n"  # as typed, coefficient first
+    assert out == "Correct: 2 cos(x²)·x is d/dx sin(x²).\n"  # as typed, coefficient first
 
 
 def test_cli_equivalent_form_is_shown_with_the_derivative() -> None:

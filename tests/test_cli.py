@@ -44,7 +44,7 @@ def test_default_format_off_a_terminal_is_text() -> None:
     derivation = chainrule.derive("sin(x**2)").verify()
     assert result.stdout == derivation.to_text()
     assert result.stdout.startswith("d/dx sin(x²)\n")
-    assert "Answer: d/dx sin(x²) = 2x·cos(x²)" in result.stdout
+    assert "Answer: d/dx sin(x²) = 2x cos(x²)" in result.stdout
 
 
 @pytest.mark.parametrize("fmt", ["rich", "text", "latex", "markdown", "json"])
@@ -59,7 +59,7 @@ def test_every_format(fmt: str) -> None:
         assert data["schema"] == "chainrule/derivation@1"
         assert sympy.simplify(sympy.sympify(data["result"]) - sympy.sympify("(x + 1)*exp(x)")) == 0
     elif fmt == "latex":
-        assert out.startswith("\\begin{align*}") and "\\frac{d}{d x}" in out
+        assert "\\begin{align*}" in out and "\\frac{d}{d x}" in out
     elif fmt == "markdown":
         assert out.startswith("# $") and "## Answer" in out
     elif fmt == "rich":
@@ -128,7 +128,7 @@ def test_standalone_latex() -> None:
 
 @pytest.mark.parametrize(
     ("suffix", "start"),
-    [(".tex", "\\begin{align*}"), (".md", "# $"), (".json", "{"), (".txt", "d/dx")],
+    [(".tex", "\\noindent "), (".md", "# $"), (".json", "{"), (".txt", "d/dx")],
 )
 def test_output_infers_format_from_suffix(tmp_path: Path, suffix: str, start: str) -> None:
     target = tmp_path / f"out{suffix}"

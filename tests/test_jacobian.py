@@ -154,21 +154,21 @@ def test_json_schema() -> None:
 def test_text_view_is_pinned_for_polar_coordinates() -> None:
     text = polar().to_text(steps=False)
     assert text == (
-        "Jacobian of (r·cos(t), r·sin(t)) with respect to (r, t)\n"
+        "Jacobian of (r cos(t), r sin(t)) with respect to (r, t)\n"
         "\n"
         "Entries of J = ∂(f₁, f₂)/∂(r, t), 2×2\n"
         "  (1, 1) ∂f₁/∂r = cos(t)\n"
         "      Constant multiple rule: the constant cos(t) stays, and r is differentiated.\n"
-        "  (1, 2) ∂f₁/∂t = -r·sin(t)\n"
+        "  (1, 2) ∂f₁/∂t = -r sin(t)\n"
         "      Constant multiple rule: the constant r stays, and cos(t) is differentiated.\n"
         "  (2, 1) ∂f₂/∂r = sin(t)\n"
         "      Constant multiple rule: the constant sin(t) stays, and r is differentiated.\n"
-        "  (2, 2) ∂f₂/∂t = r·cos(t)\n"
+        "  (2, 2) ∂f₂/∂t = r cos(t)\n"
         "      Constant multiple rule: the constant r stays, and sin(t) is differentiated.\n"
         "\n"
         "J = ∂(f₁, f₂)/∂(r, t) =\n"
-        "  [cos(t)  -r·sin(t)]\n"
-        "  [sin(t)   r·cos(t)]\n"
+        "  [cos(t)  -r sin(t)]\n"
+        "  [sin(t)   r cos(t)]\n"
     )
     ascii_text = polar().to_text(steps=False, unicode=False)  # where the stream cannot encode Unicode
     assert ascii_text.startswith("Jacobian of (r*cos(t), r*sin(t)) with respect to (r, t)\n")

@@ -27,7 +27,7 @@ def test_derivation_reprs() -> None:
     assert "mfrac" in html and html.count("<article ") == len(d.steps)
     mathml_blocks(html)
     latex = d._repr_latex_()
-    assert latex == d.to_latex() and latex.startswith("\\begin{align*}")
+    assert latex == d.to_latex() and "\\begin{align*}" in latex
     assert r"2 x \cos{\left(x^{2} \right)}" in latex
     markdown = d._repr_markdown_()
     assert markdown == d.to_markdown() and "$$" in markdown

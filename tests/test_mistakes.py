@@ -232,7 +232,7 @@ def test_a_minus_in_the_product_rule_is_not_blamed_on_sin_alone() -> None:
     assert (second.missteps[0].name, second.missteps[0].label) == ("sin_derivative_sign", "1.2")
     text = result.to_text()
     assert "Two classic mistakes give this answer, each one alone:" in text
-    assert "- the product rule with a minus sign. In step 1 you subtracted the term x²·cos(x)" in text
+    assert "- the product rule with a minus sign. In step 1 you subtracted the term x² cos(x)" in text
 
 
 # -- anywhere inside a larger expression ----------------------------------------------

@@ -56,7 +56,7 @@ def test_text_activation_step_is_pinned() -> None:
         "  δ₁ = ∂L/∂z₁ = diag(σ′(z₁))·∂L/∂h₁\n"
         "    Through the activation h₁ = σ(z₁), applied entry by entry: its Jacobian ∂h₁/∂z₁ is "
         "diagonal, so the upstream gradient is multiplied entry by entry by σ′(z₁).\n"
-        "    local Jacobian: ∂h₁/∂z₁ = diag(σ′(z₁)), where σ′(z) = (1 - σ(z))·σ(z)\n"
+        "    local Jacobian: ∂h₁/∂z₁ = diag(σ′(z₁)), where σ′(z) = (1 - σ(z)) σ(z)\n"
         "    shapes: (2×1) = (2×2)(2×1)\n"
         "      quantity      shape  values\n"
         "      ------------  -----  --------------------\n"

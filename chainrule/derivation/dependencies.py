@@ -8,8 +8,8 @@ variable, which is one term of the chain rule per path. For
 >>> import chainrule
 >>> d = chainrule.derive("x**2*y", wrt="m", where={"x": "m*n", "y": "m + n"})
 >>> print("\\n".join("  " * depth + label for depth, label in outline(dependency_tree(d))))
-f = x²·y
-  x = m·n
+f = x²y
+  x = mn
     m
     n
   y = m + n

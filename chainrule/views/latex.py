@@ -124,7 +124,11 @@ class LineBreaker:
         if latex_width(text) <= budget:
             return [Token(text)]
         if isinstance(node, Product):
-            return self._join([self.tokens(f, budget) for f in node.factors], " \\cdot ", "\\cdot ")
+            return self._join(
+                [self._product_factor(f, i == 0, budget) for i, f in enumerate(node.factors)],
+                " \\cdot ",
+                "\\cdot ",
+            )
         if isinstance(node, Sum):
             return self._join([self.tokens(t, budget) for t in node.terms], " + ", "+ ")
         if isinstance(node, Diff) and not isinstance(node.operand, sympy.Symbol):
@@ -137,6 +141,15 @@ class LineBreaker:
         if isinstance(node, Math):
             return self._expr_tokens(display_form(node.expr), budget)
         return [Token(text)]
+
+    def _product_factor(self, node: Node, first: bool, budget: int) -> list[Token]:
+        """A factor of a shown product, with the brackets ``factor`` gives it kept when it breaks."""
+        whole = self.printer.factor(node, first=first)
+        if latex_width(whole) <= budget:
+            return [Token(whole)]
+        inner = self.tokens(node, budget)
+        bracketed = whole != self.printer.print(node) and whole.startswith(r"\left(")
+        return self._parens(inner) if bracketed and len(inner) > 1 else inner
 
     def _expr_tokens(self, expr: sympy.Basic, budget: int) -> list[Token]:
         p = self.printer
@@ -246,9 +259,14 @@ class LatexRenderer(StepRenderer[list[str]]):
         )
 
     def _print_step(self, item: NumberedStep) -> list[str]:
-        indent = f"\\hspace*{{{1.5 * min(item.depth, MAX_INDENT_DEPTH):g}em}}" if item.depth else ""
-        words = rf"\intertext{{{indent}\textbf{{{item.label}.}} {self.sentence(item.step.text)}}}"
-        rows = [words, *self.row(item.math.equation, item.step.rule.title, item.depth)]
+        """The step's sentence as a line of text, then its equations, as a worked solution."""
+        depth = 1.5 * min(item.depth, MAX_INDENT_DEPTH)
+        # A long sentence wraps under its first word, not under the step's number.
+        hang = rf"\hangindent={depth + 1.5:g}em\hangafter=1 "
+        indent = rf"\hspace*{{{depth:g}em}}" if item.depth else ""
+        words = rf"\intertext{{{hang}{indent}\textbf{{{item.label}.}} {self.sentence(item.step.text)}}}"
+        rows = self.row(item.math.equation, item.step.rule.title, item.depth)
+        rows[0] = words + "\n" + rows[0]  # the words belong to the row after them: no empty row
         for binding in item.math.bindings:
             rows.extend(self.row(binding, "where", item.depth + 1))
         for label, equation in self.notation_lines(item.math):
@@ -259,11 +277,18 @@ class LatexRenderer(StepRenderer[list[str]]):
         rows: list[str] = [] if self.settings.standalone else self.dependency_rows(doc.dependencies)
         for block in self.render_steps(doc):
             rows.extend(block)
-        rows.extend(self.row(doc.answer, "answer", 0))
+        answer = self.row(doc.answer, "", 0)
+        answer[0] = r"\intertext{\textbf{Answer.} Putting the steps together:}" + "\n" + answer[0]
+        rows.extend(answer)
         if doc.point is not None:
             rows.extend(self.point_rows(doc.point))
+        lead = ""
+        if rows[0].startswith("\\intertext{"):
+            # Words first in an alignment leave an empty display line above them: a paragraph instead.
+            words, rows[0] = rows[0].split("\n", 1)
+            lead = "\\noindent " + words.removeprefix("\\intertext{").removesuffix("}") + "\n"
         body = " \\\\\n".join(rows)
-        return "\\begin{align*}\n" + body + "\n\\end{align*}\n"
+        return lead + "\\begin{align*}\n" + body + "\n\\end{align*}\n"
 
     def point_rows(self, point: PointSection) -> list[str]:
         p = self.printer

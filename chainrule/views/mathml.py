@@ -32,6 +32,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 
 from chainrule.printing import WrittenOrder, _DisplayDerivative, display_form, negated_factors
 from chainrule.views.notation import Diff, Fraction, MathPrinter, Prime
+from chainrule.vocabulary import shown_name
 
 __all__ = ["ChainruleMathMLPrinter", "MathMLMathPrinter", "math_block", "mathml_expr", "serialize"]
 
@@ -51,6 +52,12 @@ class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
         # classes (named ``g'``, ``f_x``) arrive here.
         if isinstance(expr, _DisplayDerivative):
             return self._print_display_derivative(expr)
+        name = shown_name(expr)
+        if name is not None:  # a textbook's name: ln, arcsin
+            row = self.dom.createElement("mrow")
+            row.appendChild(self._print(sympy.Symbol(name)))
+            row.appendChild(self._print_args(expr.args))
+            return row
         return super()._print_Function(expr)
 
     def _print_UnevaluatedExpr(self, expr: sympy.UnevaluatedExpr) -> Element:
@@ -258,11 +265,12 @@ def _mo(text: str) -> str:
     return f"<mo>{_escape(text)}</mo>"
 
 
-def _parens(body: str) -> str:
-    """``(body)``; the parentheses stretch only around something tall."""
+def _parens(body: str, *, square: bool = False) -> str:
+    """``(body)`` (``[body]`` if ``square``); they stretch only around something tall."""
     tall = any(f"<{tag}" in body for tag in _TALL)
     attr = "" if tall else ' stretchy="false"'
-    return f"<mrow><mo{attr}>(</mo>{body}<mo{attr}>)</mo></mrow>"
+    left, right = "[]" if square else "()"
+    return f"<mrow><mo{attr}>{left}</mo>{body}<mo{attr}>{right}</mo></mrow>"
 
 
 class MathMLMathPrinter(MathPrinter[str]):
@@ -296,6 +304,9 @@ class MathMLMathPrinter(MathPrinter[str]):
     def to_str(self, piece: str) -> str:
         return piece
 
+    def bracket(self, piece: str, *, square: bool) -> str:
+        return _parens(piece, square=square)
+
     def _print_Diff(self, node: Diff) -> str:
         d = "<mo>∂</mo>" if node.partial else "<mi>d</mi>"
         var = self.expr(node.wrt)
@@ -306,8 +317,7 @@ class MathMLMathPrinter(MathPrinter[str]):
             top, bottom = f"<msup>{d}{n}</msup>", f"<mrow>{d}<msup>{var}{n}</msup></mrow>"
         if isinstance(node.operand, sympy.Symbol):
             return f"<mfrac><mrow>{top}{self.expr(node.operand)}</mrow>{bottom}</mfrac>"
-        operand = self.expr(node.operand, level=PRECEDENCE["Mul"])
-        return f"<mrow><mfrac>{top}{bottom}</mfrac>{operand}</mrow>"
+        return f"<mrow><mfrac>{top}{bottom}</mfrac>{self.operand(node.operand)}</mrow>"
 
     def _print_Fraction(self, node: Fraction) -> str:
         top, bottom = self.print(node.numerator), self.print(node.denominator)

@@ -28,7 +28,6 @@ from typing import Any, Generic, TypeVar
 import sympy
 from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE
-from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.dependencies import Dependence
@@ -37,7 +36,6 @@ from chainrule.derivation.model import Derivation, Rule, Step
 from chainrule.printing import (
     UnicodeLinePrinter,
     WrittenLatexPrinter,
-    WrittenPrettyPrinter,
     WrittenStrPrinter,
     dependent_form,
     display_form,
@@ -395,7 +393,7 @@ class MathPrinter(Generic[P]):
         return self.join([self.print(s) for s in node.sides], self.eq)
 
     def _print_Product(self, node: Product) -> P:
-        return self.join([self.factor(f) for f in node.factors], self.mul)
+        return self.join([self.factor(f, first=i == 0) for i, f in enumerate(node.factors)], self.mul)
 
     def _print_Sum(self, node: Sum) -> P:
         return self.join([self.print(t) for t in node.terms], self.plus)
@@ -403,11 +401,25 @@ class MathPrinter(Generic[P]):
     def _print_Math(self, node: Math) -> P:
         return self.expr(node.expr)
 
-    def factor(self, node: Node) -> P:
-        """A factor of a shown product, parenthesised when SymPy would."""
+    def factor(self, node: Node, *, first: bool = False) -> P:
+        """A factor of a shown product: a sum, or a negative after the first factor, in
+        brackets (``cos(v) · (−sin(u)) · 2x``); otherwise parenthesised when SymPy would."""
         if isinstance(node, Math):
+            if node.expr.is_Add or (not first and _negative(node.expr)):
+                return self.bracket(self.expr(node.expr), square=False)
             return self.expr(node.expr, level=PRECEDENCE["Mul"])
         return self.print(node)
+
+    def operand(self, expr: sympy.Basic) -> P:
+        """What ``d/dx`` acts on: in brackets when it is a sum, a negative or a product
+        (``d/dx (−√(1−x²))``, ``d/dx [(2x+1)⁵(x³−x+1)⁴]``)."""
+        if expr.is_Add or expr.is_Mul or _negative(expr):
+            return self.bracket(self.expr(expr), square=_grouped_factors(expr))
+        return self.expr(expr, level=PRECEDENCE["Mul"])
+
+    def bracket(self, piece: P, *, square: bool) -> P:
+        """``(piece)``, or ``[piece]`` around factors with parentheses of their own."""
+        raise NotImplementedError
 
     # To implement.
     def expr(self, expr: sympy.Basic, *, level: int | None = None) -> P:
@@ -449,6 +461,9 @@ class _TextPrinterBase(MathPrinter[str]):
     def to_str(self, piece: str) -> str:
         return piece
 
+    def bracket(self, piece: str, *, square: bool) -> str:
+        return f"[{piece}]" if square else f"({piece})"
+
 
 class LatexMathPrinter(_TextPrinterBase):
     r"""LaTeX: ``\frac{d}{dx}`` for Leibniz, primes for Lagrange."""
@@ -474,8 +489,10 @@ class LatexMathPrinter(_TextPrinterBase):
         bottom = f"{d} {var}" if node.order == 1 else f"{d} {var}^{{{node.order}}}"
         if isinstance(node.operand, sympy.Symbol):
             return rf"\frac{{{top} {self.expr(node.operand)}}}{{{bottom}}}"
-        operand = self.expr(node.operand, level=PRECEDENCE["Mul"])
-        return rf"\frac{{{top}}}{{{bottom}}} {operand}"
+        return rf"\frac{{{top}}}{{{bottom}}} {self.operand(node.operand)}"
+
+    def bracket(self, piece: str, *, square: bool) -> str:
+        return rf"\left[{piece}\right]" if square else rf"\left({piece}\right)"
 
     def _print_Prime(self, node: Prime) -> str:
         mark = "'" * node.order if node.order <= 3 else f"^{{({node.order})}}"
@@ -498,7 +515,7 @@ class PlainMathPrinter(_TextPrinterBase):
         bottom = f"{d}{space}{var}" if node.order == 1 else f"{d}{space}{var}^{node.order}"
         if isinstance(node.operand, sympy.Symbol):
             return f"{top}{space}{self.expr(node.operand)}/{bottom}"
-        return f"{top}/{bottom} " + self.expr(node.operand, level=PRECEDENCE["Mul"] + 1)
+        return f"{top}/{bottom} " + self.operand(node.operand)
 
     def _print_Prime(self, node: Prime) -> str:
         mark = "'" * node.order if node.order <= 3 else f"^({node.order})"
@@ -527,72 +544,25 @@ class OnelineMathPrinter(PlainMathPrinter):
         sup = "" if node.order == 1 else str(node.order).translate(_SUPERSCRIPTS)
         if isinstance(node.operand, sympy.Symbol):
             return f"{d}{sup}{self.expr(node.operand)}/{d}{var}{sup}"
-        return f"{d}{sup}/{d}{var}{sup} " + self.expr(node.operand, level=PRECEDENCE["Mul"] + 1)
+        return f"{d}{sup}/{d}{var}{sup} " + self.operand(node.operand)
 
     def _print_Prime(self, node: Prime) -> str:
         mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾".translate(_SUPERSCRIPTS)
         return f"({self.expr(node.expr)}){mark}"
 
 
-class PrettyMathPrinter(MathPrinter[prettyForm]):
-    """SymPy's 2-D Unicode pretty printer, pieces joined side by side."""
-
-    mul = "⋅"
-
-    def __init__(self, *, unicode: bool = True) -> None:
-        self.sympy_printer = WrittenPrettyPrinter({"use_unicode": unicode, "wrap_line": False})
-        self.unicode = unicode
-        if not unicode:  # ASCII art for terminals that cannot show more
-            self.mul = "*"
-
-    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> prettyForm:
-        form = self.sympy_printer._print(display_form(expr))
-        if level is not None and _precedence(expr) < level:
-            form = prettyForm(*form.parens())
-        return form
-
-    def join(self, parts: list[prettyForm], sep: str) -> prettyForm:
-        out = parts[0]
-        for part in parts[1:]:
-            out = prettyForm(*stringPict.next(out, sep, part))
-        return out
-
-    def to_str(self, piece: prettyForm) -> str:
-        return str(piece.render(wrap_line=False))
-
-    def _print_Diff(self, node: Diff) -> prettyForm:
-        d = "∂" if node.partial and self.unicode else "d"
-        var = self.expr(node.wrt)
-        bottom = prettyForm(*var.left(d))
-        top = prettyForm(d)
-        if node.order > 1:
-            bottom = bottom ** prettyForm(str(node.order))
-            top = top ** prettyForm(str(node.order))
-        if isinstance(node.operand, sympy.Symbol):
-            top = prettyForm(*top.right(self.expr(node.operand)))
-            frac = prettyForm(*top.below(stringPict.LINE, bottom))
-            frac.baseline = top.height()
-            return frac
-        frac = prettyForm(*top.below(stringPict.LINE, bottom))
-        frac.baseline = top.height()
-        operand = prettyForm(*self.expr(node.operand).parens())
-        return prettyForm(*stringPict.next(frac, operand))
-
-    def _print_Fraction(self, node: Fraction) -> prettyForm:
-        return self.print(node.numerator) / self.print(node.denominator)
-
-    def _print_Prime(self, node: Prime) -> prettyForm:
-        if self.unicode:
-            mark = "′" * node.order if node.order <= 3 else f"⁽{node.order}⁾"
-        else:
-            mark = "'" * node.order if node.order <= 3 else f"^({node.order})"
-        return prettyForm(*prettyForm(*self.expr(node.expr).parens()).right(mark))
+def _negative(expr: sympy.Basic) -> bool:
+    """``−sin(u)``, ``−2``: an expression printed with a leading minus sign."""
+    return bool(isinstance(expr, sympy.Expr) and not expr.is_Add and expr.could_extract_minus_sign())
 
 
-def _precedence(expr: sympy.Basic) -> int:
-    from sympy.printing.precedence import precedence
-
-    return int(precedence(expr))
+def _grouped_factors(expr: sympy.Basic) -> bool:
+    """A product with a sum among its factors (``(2x+1)⁵(x³−x+1)⁴``): brackets go outside."""
+    factors = sympy.Mul.make_args(expr) if expr.is_Mul else ()
+    roots = (sympy.S.Half, -sympy.S.Half)  # √(…) brings its own sign, not brackets
+    return any(
+        f.is_Add or (f.is_Pow and f.base.is_Add and f.exp.is_positive and f.exp not in roots) for f in factors
+    )
 
 
 def oneline(expr: sympy.Basic) -> str:

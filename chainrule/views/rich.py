@@ -27,8 +27,8 @@ from chainrule.views.document import Document, NumberedStep, PointSection, StepR
 from chainrule.views.notation import (
     Equation,
     OnelineMathPrinter,
-    PrettyMathPrinter,
 )
+from chainrule.views.pretty import PrettyMathPrinter
 from chainrule.views.settings import Settings
 
 #: Badge colours by the family of the rule (``derivation.rules.SPECS``).

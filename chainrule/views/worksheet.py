@@ -21,7 +21,7 @@ from chainrule.homework.worksheet import LineError, read_exercises, solve_all
 from chainrule.views import render
 from chainrule.views.applications.latex import worksheet_parts
 from chainrule.views.latex import PREAMBLE, LineBreaker
-from chainrule.views.notation import Diff, Equation, LatexMathPrinter, answer_equation
+from chainrule.views.notation import Equation, LatexMathPrinter, answer_equation, exercise
 
 FORMATS = ("latex", "markdown")
 INSTALL_TEX = "install it with: apt-get install texlive-latex-base texlive-latex-recommended"
@@ -57,7 +57,7 @@ def _show(derivation: Derivation | Implicit | Parametric, format: str) -> _Shown
         answer = rows if format == "latex" else inline
         return _Shown(statement=statement, answer=answer, solution=render(derivation, format))
     printer = LatexMathPrinter()
-    statement = printer.doprint(Equation((Diff(derivation.expr, derivation.wrt, derivation.order),)))
+    statement = printer.doprint(Equation((exercise(derivation),)))  # ∂ where others are held
     if format == "latex":
         answer = " \\\\\n".join(
             ("& " if i == 0 else "& \\qquad ") + line

@@ -159,7 +159,7 @@ def tangent_forms(x: sympy.Symbol, y: sympy.Symbol, x0: sympy.Expr, y0: sympy.Ex
     >>> x, y = sympy.symbols("x y")
     >>> from chainrule.views.notation import OnelineMathPrinter
     >>> [OnelineMathPrinter().doprint(eq) for eq in tangent_forms(x, y, 3, 4, sympy.Rational(-3, 4))]
-    ['y - 4 = -(3/4)·(x - 3)', 'y = -(3/4)·x + 25/4', '3x + 4y = 25']
+    ['y - 4 = -(3/4)(x - 3)', 'y = -(3/4) x + 25/4', '3x + 4y = 25']
     """
     if slope == 0:
         return [Equation((Math(y), Math(y0)))]
