@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -20,7 +20,7 @@ from chainrule.cli import check, derive, graph, jacobian, network, plot, workshe
 from chainrule.cli.io import discard_stdout, error_line, handle_errors, shown
 
 #: Every command: its name, its function and the examples its help ends with.
-COMMANDS = {
+COMMANDS: dict[str, tuple[Callable[..., Any], str]] = {
     "derive": (derive.derive, derive.EXAMPLES),
     "graph": (graph.graph, graph.EXAMPLES),
     "plot": (plot.plot, plot.EXAMPLES),
