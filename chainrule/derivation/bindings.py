@@ -64,17 +64,24 @@ def substitute(expr: sympy.Basic, pairs: Sequence[Binding]) -> sympy.Basic:
     without SymPy's evaluation (see :func:`_risky`): rebuilding ``tanh(value)``
     evaluated asks whether the value is real, and on such values that question
     costs time exponential in their depth. The parser built them the same way.
+
+    The names present are found once, not once per pair (each time a walk of the whole
+    tree): after ``old`` is replaced they are at most the others and those of ``new``. A
+    name that evaluation cancelled is then replaced in vain, which changes nothing.
     """
+    free = set(expr.free_symbols)
     for old, new in pairs:
-        if old not in expr.free_symbols:
+        if old not in free:
             continue  # subs would return expr unchanged
         if _subs_is_xreplace(expr) and not callable(new):
             if _risky(new):
                 expr = _replaced_unevaluated(expr, old, new)
             else:
                 expr = expr.xreplace({old: new})
+            free = (free - {old}) | new.free_symbols
         else:
             expr = expr.subs(old, new)
+            free = set(expr.free_symbols)
     return expr
 
 
