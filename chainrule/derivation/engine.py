@@ -76,8 +76,9 @@ def _derive(
     boundary = Boundary.of(expr, wrt, where)
     expression = read_expr(expr, boundary=boundary)
     where_map = read_definitions(where, boundary=boundary)
+    reach = reachable(where_map)  # once: each call walks every definition
     for name in where_map:
-        if name in reachable(where_map)[name]:
+        if name in reach[name]:
             raise UsageError(
                 f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
             )
@@ -494,9 +495,10 @@ def _choose_wrt(
     with no variable at all is differentiated by ``x``.
     """
     base = set(expr.free_symbols)
+    reach = reachable(where) if where else {}
     for defined in where:
         if defined in base:
-            base |= reachable(where)[defined]
+            base |= reach[defined]
     candidates = sorted((s for s in base if s not in where), key=lambda s: s.name)
     if wrt is None:
         if len(candidates) == 1:
