@@ -32,7 +32,7 @@ __version__ = "0.1.0"
 #: Public names and the ``module:attribute`` each is loaded from.
 _LAZY = {
     "parse": "chainrule.parsing.parser:parse",
-    "derive": "chainrule.derivation.engine:derive",
+    "derive": "chainrule.derivation.entry:derive",
     "check": "chainrule.homework.check:check",
     "backprop": "chainrule.graph:backprop",
     "jacobian": "chainrule.derivation.jacobian:jacobian",
@@ -48,6 +48,8 @@ _LAZY = {
     "CheckResult": "chainrule.homework.check:CheckResult",
     "Graph": "chainrule.graph:Graph",
     "Jacobian": "chainrule.derivation.jacobian:Jacobian",
+    "Implicit": "chainrule.derivation.implicit:Implicit",
+    "Parametric": "chainrule.derivation.parametric:Parametric",
     "Network": "chainrule.neural:Network",
 }
 

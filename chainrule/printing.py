@@ -160,6 +160,130 @@ def display_form(expr: sympy.Basic) -> sympy.Basic:
     return expr
 
 
+class _Rate(sympy.Symbol):
+    """The derivative of a quantity that changes with a variable (``y = y(x)``), printed as
+    a textbook prints it: ``dy/dx`` (Leibniz) or ``y'`` (Lagrange). For printing only.
+
+    Subclasses carry ``fname``, ``var`` (names), ``order`` and ``leibniz``. Their class
+    names sort after ``Symbol``, so products read ``2 y dy/dx`` as in a textbook.
+    """
+
+    fname: str = "y"
+    var: str = "x"
+    order: int = 1
+    leibniz: bool = True
+
+    def _sympystr(self, printer: Any) -> str:
+        if not self.leibniz:
+            mark = "′" if getattr(printer, "unicode_primes", False) else "'"
+            return self.fname + (mark * self.order if self.order <= 3 else f"^({self.order})")
+        if self.order == 1:
+            return f"d{self.fname}/d{self.var}"
+        if getattr(printer, "unicode_primes", False):
+            power = str(self.order).translate(_SUPERSCRIPT_DIGITS)
+            return f"d{power}{self.fname}/d{self.var}{power}"
+        return f"d^{self.order}{self.fname}/d{self.var}^{self.order}"
+
+    def _latex(self, printer: Any) -> str:
+        name, var = _latex_name(self.fname), _latex_name(self.var)
+        if not self.leibniz:
+            return name + ("'" * self.order if self.order <= 3 else f"^{{({self.order})}}")
+        if self.order == 1:
+            return rf"\frac{{d{name}}}{{d{var}}}"
+        return rf"\frac{{d^{{{self.order}}}{name}}}{{d{var}^{{{self.order}}}}}"
+
+    def _pretty(self, printer: Any) -> Any:
+        from sympy.printing.pretty.stringpict import prettyForm, stringPict
+
+        if not self.leibniz:
+            marks = "′" * self.order if self.order <= 3 else f"⁽{self.order}⁾"
+            return prettyForm(self.fname + marks)
+        sup = "" if self.order == 1 else str(self.order).translate(_SUPERSCRIPT_DIGITS)
+        top = prettyForm(f"d{sup}{self.fname}")
+        bottom = prettyForm(f"d{self.var}{sup}")
+        frac = prettyForm(*top.below(stringPict.LINE, bottom))
+        frac.baseline = top.height()
+        frac.binding = prettyForm.MUL
+        return frac
+
+    def _mathml_presentation(self, printer: Any) -> Any:
+        dom = printer.dom
+
+        def mi(text: str) -> Any:
+            node = dom.createElement("mi")
+            node.appendChild(dom.createTextNode(text))
+            return node
+
+        def row(*children: Any) -> Any:
+            node = dom.createElement("mrow")
+            for child in children:
+                node.appendChild(child)
+            return node
+
+        def power(base: Any) -> Any:
+            if self.order == 1:
+                return base
+            node = dom.createElement("msup")
+            node.appendChild(base)
+            number = dom.createElement("mn")
+            number.appendChild(dom.createTextNode(str(self.order)))
+            node.appendChild(number)
+            return node
+
+        name, var = printer._print(sympy.Symbol(self.fname)), printer._print(sympy.Symbol(self.var))
+        if not self.leibniz:
+            mark = dom.createElement("mo")
+            mark.appendChild(dom.createTextNode("′" * self.order if self.order <= 3 else f"({self.order})"))
+            return row(name, mark)
+        frac = dom.createElement("mfrac")
+        frac.appendChild(row(power(mi("d")), name))
+        frac.appendChild(row(mi("d"), power(var)))
+        return frac
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@functools.lru_cache(maxsize=256)
+def _rate_class(fname: str, var: str, order: int, leibniz: bool) -> type[_Rate]:
+    return type(f"SymbolRate_{fname}_{order}", (_Rate,), {"fname": fname, "var": var, "order": order,
+                                                          "leibniz": leibniz})
+
+
+def rate(name: str, var: str, order: int = 1, *, leibniz: bool = True) -> sympy.Symbol:
+    """``dy/dx`` (or ``y'`` when not ``leibniz``) as a symbol that prints so in every printer.
+
+    >>> sympy.sstr(2 * sympy.Symbol("y") * rate("y", "x"))
+    '2*y*dy/dx'
+    >>> print(sympy.latex(rate("y", "x", 2)), sympy.sstr(rate("y", "x", 2, leibniz=False)))
+    \\frac{d^{2}y}{dx^{2}} y''
+    """
+    cls = _rate_class(name, var, order, leibniz)
+    return cls(name + "'" * order, real=True)
+
+
+def dependent_form(expr: sympy.Basic, functions: Any, *, leibniz: bool = True) -> sympy.Basic:
+    """``expr`` with each quantity ``y(x)`` of ``functions`` written ``y`` and its derivatives
+    ``dy/dx`` (or ``y'``), as a textbook writes implicit differentiation and related rates.
+
+    >>> x = sympy.Symbol("x")
+    >>> y = sympy.Function("y")(x)
+    >>> sympy.sstr(dependent_form(2*x + 2*y*y.diff(x), [y]))
+    '2*x + 2*y*dy/dx'
+    """
+    functions = [f for f in functions if expr.has(f)]
+    if not functions:
+        return expr
+    replacements: dict[sympy.Basic, sympy.Basic] = {}
+    for derivative in expr.atoms(sympy.Derivative):
+        if derivative.expr in functions and len(set(derivative.variables)) == 1:
+            (var,) = set(derivative.variables)
+            name = derivative.expr.func.__name__
+            replacements[derivative] = rate(name, str(var), derivative.derivative_count, leibniz=leibniz)
+    shown = expr.xreplace(replacements) if replacements else expr
+    return shown.xreplace({f: sympy.Symbol(f.func.__name__, real=True) for f in functions})
+
+
 # -- as written ---------------------------------------------------------------
 # The parser keeps sums and products in the order the student wrote them
 # (``chainrule.written``); SymPy's printers would sort them. These printers

@@ -621,7 +621,7 @@ _ENTRIES: tuple[Entry, ...] = (
         family="abs",
         derivative=sympy.sign,
         statement="d/du |u| = u/|u| = sign(u)",
-        value=lambda a: abs(a[0]),
+        value=lambda a: a[0] if a[0] >= 0 else -a[0],
         local=lambda a, v: [_sign(a[0])],
         numpy=lambda np: np.abs,
     ),

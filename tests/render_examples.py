@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import sympy
 
+from chainrule.derivation.entry import derive
+from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Derivation, Rule, Step
+from chainrule.derivation.parametric import Parametric
 from chainrule.functions import relu, sigmoid
 
 x, y, m, n, u = sympy.symbols("x y m n u", real=True)
@@ -75,8 +78,25 @@ def _multivariable() -> tuple[Step, tuple]:
     return step, where
 
 
-def example(rule: Rule) -> Derivation:
+def applied(rule: Rule) -> Derivation | Implicit | Parametric | None:
+    """Related rates, implicit differentiation and parametric curves: what the engine makes of a
+    textbook exercise (every step checked by ``verify()``); ``None`` for the other rules."""
+    if rule is Rule.DEPENDENT:
+        return derive("r", "t", where={"r": "r(t)"})
+    if rule in (Rule.IMPLICIT, Rule.SOLVE):
+        return derive("x**2 + y**2 = 25", implicit="y")
+    if rule in (Rule.SUBSTITUTE, Rule.USE_EQUATION):
+        return derive("x**4 + y**4 = 16", implicit="y", order=2)
+    if rule is Rule.PARAMETRIC:
+        return derive("x = cos(t)**3, y = sin(t)**3", parametric=True)
+    return None
+
+
+def example(rule: Rule) -> Derivation | Implicit | Parametric:
     """A small true derivation whose root step uses ``rule``."""
+    found = applied(rule)
+    if found is not None:
+        return found
     simple = {
         Rule.CONSTANT: sympy.Integer(5),
         Rule.VARIABLE: x,

@@ -216,12 +216,12 @@ def test_unwritable_output_is_one_line_exit_1(tmp_path: Path) -> None:
 
 
 def test_internal_error_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:
-    import chainrule.derivation.engine
+    import chainrule.derivation.entry
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(chainrule.derivation.engine, "derive", broken)
+    monkeypatch.setattr(chainrule.derivation.entry, "derive", broken)
     _assert_error(run("derive", "x**2"), 1, "internal error", "boom")
 
 

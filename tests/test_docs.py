@@ -34,6 +34,7 @@ PAGES = [
     ROOT / "docs" / "contributing.md",
     ROOT / "docs" / "multivariable.md",
     ROOT / "docs" / "answers.md",
+    ROOT / "docs" / "implicit.md",
 ]
 BLOCK = re.compile(r"^```console\n\$ ((?:chainrule|python -m chainrule) [^\n]*)\n(.*?)^```\n", re.M | re.S)
 ENV = {"NO_COLOR": "1", "COLUMNS": "100", "TERM": "dumb"}
@@ -100,6 +101,8 @@ def test_cli_page_covers_every_option() -> None:
         "--no-simplify",
         "--at",
         "--where",
+        "--implicit",
+        "--parametric",
         "--standalone",
         "--output",
         "--version",

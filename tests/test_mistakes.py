@@ -19,7 +19,7 @@ import sympy
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chainrule.derivation.engine import derive
+from chainrule.derivation.entry import derive
 from chainrule.derivation.model import Rule
 from chainrule.derivation.rules import SPECS, combine
 from chainrule.derivation.verify import compare

@@ -174,7 +174,7 @@ def test_hostile_sizes_fail_fast(text: str) -> None:
 def test_long_flat_input_is_fine() -> None:
     start = time.perf_counter()
     assert evaluated(parse("x+" * 1_000 + "x")) == 1_001 * sympy.Symbol("x", real=True)
-    assert time.perf_counter() - start < 2
+    assert time.perf_counter() - start < HANG_GUARD
 
 
 def test_symbolic_huge_exponent_is_fine() -> None:
@@ -213,7 +213,7 @@ def test_deep_legitimate_nesting_parses(opening: str, closing: str, leaf: str) -
     expr = parse(text)
     elapsed = time.perf_counter() - start
     assert sys.getrecursionlimit() == limit  # restored
-    assert elapsed < 3, elapsed
+    assert elapsed < HANG_GUARD, elapsed  # a hang guard, not a speed test (benchmarks/ measure speed)
     depth, node = 0, expr
     while node.args:
         node = node.args[0] if not node.is_Add else max(node.args, key=lambda a: len(a.args))

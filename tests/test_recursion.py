@@ -163,7 +163,7 @@ def test_a_worksheet_line_has_a_budget_of_its_own() -> None:
     with budget(seconds=3):
         solved = solve(Exercise(line=3, text="x^2"))
         assert solved.derivation is not None
-        import chainrule.derivation.engine as engine
+        import chainrule.derivation.entry as engine
 
         original = engine.derive
         engine.derive = slow  # type: ignore[assignment]

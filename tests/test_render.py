@@ -8,11 +8,13 @@ import sys
 import pytest
 import sympy
 from render_examples import deep_chain, example, u, x
+from sympy.core.function import AppliedUndef
 
 import chainrule
+from chainrule.derivation.equations import function_form
 from chainrule.derivation.model import Rule
 from chainrule.errors import UsageError
-from chainrule.printing import machine
+from chainrule.printing import dependent_form, machine
 from chainrule.recursion import deep_recursion as recursion_limit
 from chainrule.views import formats, render
 from chainrule.views.latex import LINE_BUDGET, LineBreaker, escape_text, latex_width
@@ -22,6 +24,7 @@ from chainrule.views.notation import (
     OnelineMathPrinter,
     PlainMathPrinter,
     StepNotation,
+    dependents_of,
 )
 
 FORMATS = formats("derivation")
@@ -44,11 +47,18 @@ def test_every_rule_renders_in_every_format(rule: Rule, fmt: str) -> None:
         data = json.loads(out)
         entry = next(e for e in data["steps"] if e["rule"] == rule.value)
         back = chainrule.parse(entry["result"])  # JSON reads back with parse, never sympify
-        assert back == step.result or machine(back) == entry["result"] == machine(step.result)
-        assert entry["latex"].startswith("\\frac{")
+        # A quantity that changes with the variable is y(x) in the steps (y beside y(x) reads y*x).
+        expected = function_form(step.result, dict(getattr(d, "functions", None) or dependents_of(d)))
+        assert back == expected or machine(back) == entry["result"] == machine(expected)
+        # A step of algebra (solve for dy/dx) starts with its first equation, not a derivative.
+        assert entry["latex"].startswith("\\frac{") or entry.get("lines")
     elif fmt == "text":
         assert f"[{rule.value}]" in out
-        assert OnelineMathPrinter().expr(step.result) in render(d, fmt, detail="full")
+        full = render(d, fmt, detail="full")
+        # Quantities that change with the variable (y = y(x)) are shown as y, dy/dx.
+        functions = [f for _, f in getattr(d, "where", ()) if isinstance(f, AppliedUndef)]
+        shown = dependent_form(step.result, functions)
+        assert OnelineMathPrinter().expr(shown) in full or rule is Rule.DEPENDENT
     elif fmt == "latex":
         assert escape_text(rule.title) in out
         assert out.startswith("\\begin{align*}") and out.rstrip().endswith("\\end{align*}")

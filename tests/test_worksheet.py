@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chainrule.cli import app
-from chainrule.derivation.engine import derive
+from chainrule.derivation.entry import derive
 from chainrule.derivation.model import Derivation
 from chainrule.errors import ChainruleError, UsageError
 from chainrule.homework.worksheet import read_exercises

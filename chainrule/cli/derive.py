@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from chainrule.cli.io import NoVerify, choose_format, format_choices, handle_errors, show, verified
+from chainrule.errors import UsageError
 
 EXAMPLES = """\
 Examples:
@@ -26,6 +27,16 @@ Examples:
   chainrule derive "3x^4 - 2/x + sqrt(x)" --detail full
 
   chainrule derive "x**2*y" --wrt m --where x=m*n --where y=m+n --format json
+
+  chainrule derive "x^2 + y^2 = 25" --implicit y --at x=3,y=4
+
+  chainrule derive "x^4 + y^4 = 16" --implicit y --order 2
+
+  chainrule derive "4/3 pi r^3" --wrt t --where "r=r(t)" --at r=5 --at "r'=2"
+
+  chainrule derive "x^2 + y^2 = 100" --wrt t --where "x=x(t)" --implicit y --at x=6,y=8 --at "x'=1"
+
+  chainrule derive --parametric "x = cos(t)^3, y = sin(t)^3" --order 2
 """
 
 DeriveFormat = format_choices("derivation")
@@ -37,6 +48,27 @@ class Detail(str, enum.Enum):
     full = "full"
 
 
+Expression = Annotated[
+    str,
+    typer.Argument(
+        help='The expression, e.g. "sin(x**2)" or "3x^2 sin x"; an equation with --implicit '
+        '("x^2 + y^2 = 25"); a curve with --parametric ("x = cos(t), y = sin(t)").'
+    ),
+]
+Implicit = Annotated[
+    str | None,
+    typer.Option(
+        "--implicit",
+        metavar="NAME",
+        help="EXPR is an equation and NAME a function of the variable (y = y(x)): find dNAME/dx.",
+    ),
+]
+ParametricFlag = Annotated[
+    bool,
+    typer.Option("--parametric", help='EXPR is a curve "x = f(t), y = g(t)": find dy/dx.'),
+]
+
+
 class Notation(str, enum.Enum):
     leibniz = "leibniz"
     lagrange = "lagrange"
@@ -44,7 +76,7 @@ class Notation(str, enum.Enum):
 
 
 def derive(  # long: typer declares every option in the signature
-    expr: Annotated[str, typer.Argument(help='The expression, e.g. "sin(x**2)" or "3x^2 sin x".')],
+    expr: Expression,
     wrt: Annotated[
         list[str] | None,
         typer.Option(
@@ -85,6 +117,8 @@ def derive(  # long: typer declares every option in the signature
         list[str] | None,
         typer.Option("--where", metavar="NAME=EXPR", help="Define an intermediate variable (repeatable)."),
     ] = None,
+    implicit: Implicit = None,
+    parametric: ParametricFlag = False,
     standalone: Annotated[
         bool,
         typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
@@ -111,16 +145,22 @@ def derive(  # long: typer declares every option in the signature
 ) -> None:
     """Differentiate EXPR and explain every step."""
     with handle_errors():
-        from chainrule.derivation.engine import derive as derive_expr
-        from chainrule.derivation.model import Gradient
+        from chainrule.derivation.entry import derive as derive_expr
+        from chainrule.derivation.model import Derivation, Gradient
 
         fmt = choose_format("derivation", format.value if format else None, output)
         variables = list(dict.fromkeys(wrt)) if wrt else [None]
+        if (implicit is not None or parametric) and len(variables) > 1:
+            raise UsageError("--implicit and --parametric take one --wrt")
         derivations = tuple(
-            derive_expr(expr, variable, order=order, names=names, simplify=not no_simplify, where=where)
+            derive_expr(
+                expr, variable, order=order, names=names, simplify=not no_simplify, where=where,
+                implicit=implicit, parametric=parametric,
+            )
             for variable in variables
         )
-        result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=derivations)
+        gradient = tuple(d for d in derivations if isinstance(d, Derivation))
+        result: Any = derivations[0] if len(derivations) == 1 else Gradient(derivations=gradient)
         verified(result, not no_verify)
         settings: dict[str, Any] = {
             "notation": notation.value,

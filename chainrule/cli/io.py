@@ -52,6 +52,8 @@ OPTIONS = {
     "format": "--format",
     "notation": "--notation",
     "standalone": "--standalone",
+    "implicit": "--implicit",
+    "parametric": "--parametric",
     "start": "--from",
     "stop": "--to",
     "jobs": "--jobs",

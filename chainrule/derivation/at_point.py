@@ -12,6 +12,7 @@ import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation.bindings import resolve
+from chainrule.derivation.equations import dependent_functions, frozen
 from chainrule.derivation.model import Binding, Derivation
 from chainrule.errors import UsageError
 
@@ -52,12 +53,22 @@ def evaluate_at(derivation: Derivation, at: tuple[Binding, ...]) -> PointValue |
     if not at:
         return None
     where = derivation.where_dict
-    expr = resolve(derivation.expr, where)
-    result = resolve(derivation.result, where)
+    functions = dependent_functions(derivation.where, derivation.wrt)
+    if functions:
+        # Related rates: the values of the quantities (r) and of their rates (r', dr/dt).
+        expr = resolve(derivation.expr, {k: v for k, v in where.items() if k not in functions})
+        result = frozen(resolve(derivation.result, {k: v for k, v in where.items() if k not in functions}),
+                        functions)
+    else:
+        expr = resolve(derivation.expr, where)
+        result = resolve(derivation.result, where)
     free = expr.free_symbols | result.free_symbols
     names = {s.name for s in free}
     given = dict(at)
     unknown = [s.name for s in given if s.name not in names]
+    if functions and unknown:
+        names |= {f"{name}'" for name in functions}  # a rate the answer does not need is still a rate
+        unknown = [s.name for s in given if s.name not in names]
     if unknown:
         raise UsageError(
             f"{{at}} names {', '.join(unknown)}, which is not a free symbol of the expression "
@@ -76,6 +87,9 @@ def evaluate_at(derivation: Derivation, at: tuple[Binding, ...]) -> PointValue |
     value, exact = value_at(result, subs)
     numeric = numeric_value(value) if not value.is_Rational else None
     function_value = tangent = None
+    if functions:
+        return PointValue(point=tuple(subs.items()), value=value, numeric=numeric,
+                          function_value=expr.subs(subs))
     if len(free) == 1:
         function_value, exact_f = value_at(expr, subs)
         if derivation.order == 1:

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 import sympy
-from sympy.core.function import Application
+from sympy.core.function import Application, AppliedUndef
 from sympy.core.numbers import _illegal
 from sympy.core.sorting import _nodes, default_sort_key, ordered
 
@@ -211,3 +211,16 @@ def resolver(where: Mapping[sympy.Symbol, sympy.Expr]) -> Callable[[sympy.Basic]
 def resolve(expr: sympy.Basic, where: Mapping[sympy.Symbol, sympy.Expr]) -> sympy.Basic:
     """``expr`` with every definition of ``where`` put back (see :func:`resolver`)."""
     return resolver(where)(expr) if where else expr
+
+
+def is_dependent(value: sympy.Basic | None, wrt: sympy.Symbol) -> bool:
+    """Whether a definition makes its name a quantity that changes with ``wrt``: ``r = r(t)``.
+
+    Such a name is differentiated by the ordinary rules with ``d/dt`` (related rates,
+    implicit differentiation), not by partial derivatives.
+
+    >>> t = sympy.Symbol("t")
+    >>> is_dependent(sympy.Function("r")(t), t), is_dependent(sympy.Function("f")(t, 2), t)
+    (True, False)
+    """
+    return isinstance(value, AppliedUndef) and value.args == (wrt,)

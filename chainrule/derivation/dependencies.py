@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import sympy
 from sympy.core.function import AppliedUndef
 
+from chainrule.derivation.bindings import is_dependent
 from chainrule.derivation.model import Derivation, Rule
 from chainrule.printing import line
 
@@ -45,6 +46,8 @@ def dependency_tree(derivation: Derivation) -> DependencyNode | None:
     """The dependency tree of a multivariable derivation, else ``None``."""
     if not derivation.where and derivation.root.rule is not Rule.MULTIVARIABLE_CHAIN:
         return None
+    if derivation.where and all(is_dependent(value, derivation.wrt) for _, value in derivation.where):
+        return None  # quantities that change with the variable (r = r(t)): no tree to walk
     where = derivation.where_dict
     remaining = MAX_NODES
     # Built iteratively (a chain of definitions can be long): each entry records the list

@@ -1,135 +1,48 @@
-"""derive(): turn an expression into a tree of steps.
+"""The engine: turn an expression into a tree of steps.
 
 The engine tries the rules of ``rules.RULES`` in order on each
 sub-expression. It owns what the rules cannot know alone: fresh names for
 intermediate variables, the chain decomposition (all links of ``g(h(i(x)))``
-in one step), the multivariable chain rule over the user's ``where``
-definitions, and the final, bounded simplification.
+in one step) and the multivariable chain rule over the user's ``where``
+definitions. ``derivation/entry.py`` reads the input and calls it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeAlias
+from collections.abc import Callable, Iterator, Sequence
 
 import sympy
 from sympy.core.function import AppliedUndef
 
 from chainrule.derivation import rules
-from chainrule.derivation.bindings import hyperbolic_nest
+from chainrule.derivation.bindings import is_dependent
 from chainrule.derivation.dependencies import reachable
-from chainrule.derivation.model import Binding, Derivation, Equals, Rule, Sentence, Step, listing, say
+from chainrule.derivation.model import Binding, Equals, Rule, Sentence, Step, listing, say
 from chainrule.derivation.simplify import final_form
-from chainrule.errors import UnsupportedError, UsageError, VariableError
-from chainrule.parsing.inputs import Boundary, read_definitions, read_expr, read_names, read_symbol
+from chainrule.errors import UnsupportedError, UsageError
+from chainrule.parsing.inputs import read_names
 from chainrule.printing import plain
-from chainrule.recursion import run_deep
 
 DEFAULT_NAMES = ("u", "v", "w")
-MAX_ORDER = 20
-
-ExprLike: TypeAlias = "str | sympy.Expr"
 
 
-def derive(
-    expr: ExprLike,
-    wrt: str | sympy.Symbol | None = None,
-    *,
-    order: int = 1,
-    names: Sequence[str] | str | None = None,
-    simplify: bool = True,
-    where: Mapping[str | sympy.Symbol, ExprLike]
-    | Iterable[tuple[str | sympy.Symbol, ExprLike]]
-    | None = None,
-) -> Derivation:
-    """Differentiate ``expr`` step by step.
-
-    Args:
-        expr: the expression, as text (read by ``chainrule.parse``) or SymPy.
-        wrt: the variable; inferred when the expression has exactly one.
-        order: how many times to differentiate.
-        names: names for intermediate variables, used before ``u, v, w``.
-        simplify: write the answer in textbook form (``simplify.final_form``); the raw answer is kept.
-        where: definitions of intermediate variables, e.g. ``{"x": "m*n"}``,
-            for the multivariable chain rule.
-
-    >>> derive("x**3").result
-    3*x**2
-    >>> derive("g(h(i(x)))", names="y,z").root.bindings
-    ((y, i(x)), (z, h(y)))
-    """
-    return run_deep(_derive, expr, wrt, order=order, names=names, simplify=simplify, where=where)
-
-
-def _derive(
-    expr: ExprLike,
-    wrt: str | sympy.Symbol | None,
-    *,
-    order: int,
-    names: Sequence[str] | str | None,
-    simplify: bool,
-    where: Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | None,
-) -> Derivation:
-    text = expr if isinstance(expr, str) else sympy.sstr(expr)
-    boundary = Boundary.of(expr, wrt, where)
-    expression = read_expr(expr, boundary=boundary)
-    where_map = read_definitions(where, boundary=boundary)
-    reach = reachable(where_map)  # once: each call walks every definition
-    for name in where_map:
-        if name in reach[name]:
-            raise UsageError(
-                f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
-            )
-    variable = _choose_wrt(expression, wrt, where_map, boundary)
-    if not isinstance(order, int) or isinstance(order, bool) or not 1 <= order <= MAX_ORDER:
-        raise UsageError(
-            f"{{order}} must be a whole number from 1 to {MAX_ORDER}, not {order!r}", parameters=("order",)
-        )
+def make_engine(
+    exprs: Sequence[sympy.Expr], variable: sympy.Symbol, names: Sequence[str] | str | None,
+    where_map: dict[sympy.Symbol, sympy.Expr],
+) -> tuple[Engine, tuple[str, ...]]:
+    """An engine for ``exprs``: the user's intermediate names checked against the names used."""
     preferred = read_names(names)
-    symbols = _symbol_names(expression, *where_map.values()) | {s.name for s in where_map} | {variable.name}
-    taken = symbols | _function_names(expression, *where_map.values())
+    symbols = _symbol_names(*exprs, *where_map.values()) | {s.name for s in where_map} | {variable.name}
+    taken = symbols | _function_names(*exprs, *where_map.values())
     clash = [n for n in preferred if n in taken]
     if clash:
         raise UsageError(
             f"intermediate name {clash[0]!r} ({{names}}) is already used in the expression",
             parameters=("names",),
         )
-
-    engine = _Engine(names=_NameSupply(preferred, taken, symbols), where=where_map)
-    root = engine.derive_order(expression, variable, order)
-    raw = root.result
-    final, simplification = raw, None
-    if simplify and not hyperbolic_nest(raw):  # tanh(0.5*tanh(...)): minutes in the final form
-        final = final_form(raw, variable)
-        if final != raw:
-            simplification = Step(
-                rule=Rule.SIMPLIFY,
-                expr=expression,
-                wrt=variable,
-                result=final,
-                order=order,
-                text=say("Simplify the result."),
-            )
-    derivation = Derivation(
-        input=text,
-        expr=expression,
-        wrt=variable,
-        order=order,
-        root=root,
-        raw_result=raw,
-        result=final,
-        simplification=simplification,
-        where=tuple(where_map.items()),
-        names=preferred,
-    )
-    if boundary.identity:
-        return derivation
-    callers = derivation.mapped(boundary.to_caller)
-    return dataclasses.replace(
-        callers, internal=derivation, renamed=tuple(sorted(boundary.renamed.items()))
-    )
+    return Engine(names=_NameSupply(preferred, taken, symbols), where=where_map), preferred
 
 
 class _NameSupply:
@@ -163,7 +76,7 @@ class _NameSupply:
         return sympy.Symbol(name, real=True)
 
 
-class _Engine:
+class Engine:
     """One derivation's state: its name supply and its ``where`` definitions."""
 
     def __init__(self, *, names: _NameSupply, where: dict[sympy.Symbol, sympy.Expr]) -> None:
@@ -221,6 +134,13 @@ class _Engine:
             return False
         return any(wrt in self._reach.get(s, ()) for s in free)
 
+    def dependent(self, expr: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr | None:
+        """``r(t)`` when ``expr`` is a name defined as a function of ``wrt`` alone (``r = r(t)``)."""
+        if self._held or not isinstance(expr, sympy.Symbol):
+            return None
+        value = self._where.get(expr)
+        return value if is_dependent(value, wrt) else None
+
     def derive(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step:
         step = self._where_rule(expr, wrt)
         if step is not None:
@@ -240,15 +160,24 @@ class _Engine:
         if not links:
             return None
         inner_most = node
-        link_names = [self._names.take() for _ in links][::-1]  # innermost link gets the first name
+        # A quantity that depends on wrt (r = r(t), the y of implicit differentiation) names
+        # its own link: d/dt r**3 = d/dr r**3 * dr/dt.
+        dependent = self.dependent(inner_most, wrt)
+        fresh = len(links) - (dependent is not None)
+        link_names = [self._names.take() for _ in range(fresh)][::-1]  # innermost link: the first name
+        if dependent is not None:
+            link_names.append(inner_most)
         for j, name in enumerate(link_names):
-            self._links[name] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
+            if name != inner_most:  # a quantity's own link stands for itself
+                self._links[name] = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
         # links[j] = (inner_j, rebuild_j): the node at depth j is rebuild_j(inner_j).
         outer_steps = [self.derive(rebuild(name), name) for (_, rebuild), name in zip(links, link_names)]
         inner_step = self.derive(inner_most, wrt)
         bindings: list[Binding] = []
         for j in reversed(range(len(links))):
             inner = inner_most if j == len(links) - 1 else links[j + 1][1](link_names[j + 1])
+            if j == len(links) - 1 and dependent is not None:
+                inner = dependent  # y = y(x): the link is the quantity itself
             bindings.append((link_names[j], inner))
         return rules.combined(
             Rule.CHAIN,
@@ -320,11 +249,11 @@ class _Engine:
         """
         if self._held or wrt in self._where or not self._where:
             return None
-        if expr in self._where:
+        if expr in self._where and not is_dependent(self._where[expr], wrt):
             return self._definition(expr, wrt)
         via = [s for s in self._where if s in expr.free_symbols and wrt in self._reach[s]]
-        if not via:
-            return None
+        if not via or all(is_dependent(self._where[s], wrt) for s in via):
+            return None  # quantities that change with wrt (r = r(t)): the ordinary rules, d/dt
         substeps: list[Step] = []
         for name in via:
             with self._holding():
@@ -480,33 +409,3 @@ def _symbol_names(*exprs: sympy.Expr) -> set[str]:
 
 def _function_names(*exprs: sympy.Expr) -> set[str]:
     return {f.func.__name__ for e in exprs for f in e.atoms(AppliedUndef)}
-
-
-def _choose_wrt(
-    expr: sympy.Expr,
-    wrt: str | sympy.Symbol | None,
-    where: Mapping[sympy.Symbol, sympy.Expr],
-    boundary: Boundary,
-) -> sympy.Symbol:
-    """The variable to differentiate by: the one given, or the only one there is.
-
-    A variable the expression does not contain is fine: the derivative is 0,
-    as for a partial derivative (the constant rule says why); an expression
-    with no variable at all is differentiated by ``x``.
-    """
-    base = set(expr.free_symbols)
-    reach = reachable(where) if where else {}
-    for defined in where:
-        if defined in base:
-            base |= reach[defined]
-    candidates = sorted((s for s in base if s not in where), key=lambda s: s.name)
-    if wrt is None:
-        if len(candidates) == 1:
-            return candidates[0]
-        if not candidates:
-            return sympy.Symbol("x", real=True)
-        listed = ", ".join(s.name for s in candidates)
-        raise VariableError(
-            f"{plain(expr)} has several variables ({listed}); choose one with {{wrt}}", parameters=("wrt",)
-        )
-    return read_symbol(wrt, boundary=boundary)

@@ -50,6 +50,21 @@ def constant_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | N
     )
 
 
+def dependent_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
+    """``d/dt r = dr/dt`` for a quantity that changes with t (``r = r(t)``; ``y = y(x)``)."""
+    value = ctx.dependent(expr, wrt)
+    if value is None:
+        return None
+    derivative, said = sympy.Derivative(value, wrt), f"): its derivative is d{expr}/d{wrt}."
+    return _step(
+        Rule.DEPENDENT,
+        expr,
+        wrt,
+        derivative,
+        say(expr, " is a function of ", wrt, " (", Equals(expr, value), said),
+    )
+
+
 def variable_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Step | None:
     """``d/dx x = 1``."""
     if expr != wrt:

@@ -25,8 +25,18 @@ How each rule arranges its substeps and bindings (renderers rely on this):
   it (rule ``partial``) followed by the derivative of the argument.
 - ``higher_order``: ``order`` > 1; one substep per order, each
   differentiating the previous substep's result.
+- ``dependent``: a leaf, ``d/dt r = r'(t)`` for a name defined as a function
+  of the variable (``where r = r(t)``, or the ``y`` of implicit differentiation).
 - every other rule is a leaf: an entry of the table of derivatives applied to
   the bare variable.
+
+Implicit differentiation and parametric curves add steps of algebra on
+equations (``AlgebraStep``, ``derivation/equations.py``): ``implicit``
+differentiates both sides of an equation (two substeps, the sides); ``solve``,
+``substitute``, ``use_equation`` and ``parametric`` state ``d^n y/dx^n =
+result`` and show the equations that lead there. Those are checked by their own
+modules (the equation's derivative holds identically, or on the curve), not by
+``verify()`` of a ``Derivation``.
 
 A step is true on its own: ``diff(expr, wrt, order)`` equals ``result`` once
 the bindings of the enclosing steps (and the derivation's ``where``) are
@@ -41,7 +51,7 @@ import dataclasses
 import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, TypeAlias
 
 import sympy
 
@@ -80,6 +90,12 @@ class Rule(str, enum.Enum):
     KNOWN = "known"
     HIGHER_ORDER = "higher_order"
     SIMPLIFY = "simplify"
+    DEPENDENT = "dependent"
+    IMPLICIT = "implicit"
+    SOLVE = "solve"
+    SUBSTITUTE = "substitute"
+    USE_EQUATION = "use_equation"
+    PARAMETRIC = "parametric"
 
     def __str__(self) -> str:
         return self.value
@@ -101,6 +117,11 @@ _TITLES = {
     Rule.UNDEFINED_FUNCTION: "undefined function",
     Rule.MULTIVARIABLE_CHAIN: "multivariable chain",
     Rule.HIGHER_ORDER: "higher order",
+    Rule.DEPENDENT: "dependent variable",
+    Rule.IMPLICIT: "implicit differentiation",
+    Rule.SOLVE: "solve for the derivative",
+    Rule.USE_EQUATION: "use the equation",
+    Rule.PARAMETRIC: "parametric derivative",
 }
 
 Binding = tuple[sympy.Symbol, sympy.Expr]
@@ -116,7 +137,7 @@ class Equals:
 
 #: A piece of a sentence: words, or mathematics (a SymPy expression, an unevaluated
 #: ``Derivative`` for d/dx applied, or an equation).
-Part = str | sympy.Basic | Equals
+Part: TypeAlias = str | sympy.Basic | Equals
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 A derivation keeps every step (the JSON has them all, and each is checked).
 What is shown depends on the level of detail:
 
-- ``full``: every step, down to ``dx/dx = 1`` and ``d/dx 5 = 0``;
+- ``full``: every step, down to ``dx/dx = 1``, ``d/dx 5 = 0`` and ``dy/dx = y′``;
 - ``normal`` (the default): the same without those trivial leaves, whose
   values the parent's equation already shows (``d/dx (7x) = 7``);
 - ``brief``: only the steps that combine others (the sum, product, quotient,
@@ -15,7 +15,7 @@ check`` (which names the step where a mistake happens) agree at every level.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from chainrule.derivation.model import Derivation, Rule, Step
@@ -24,7 +24,7 @@ from chainrule.errors import UsageError
 DETAILS = ("brief", "normal", "full")
 DEFAULT_DETAIL = "normal"
 
-_TRIVIAL = frozenset({Rule.VARIABLE, Rule.CONSTANT})
+_TRIVIAL = frozenset({Rule.VARIABLE, Rule.CONSTANT, Rule.DEPENDENT})  # dy/dx = y′ among them
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,17 @@ def shown(step: Step, detail: str, *, top: bool = False) -> bool:
 
 def numbered(derivation: Derivation, detail: str = DEFAULT_DETAIL) -> Iterator[Numbered]:
     """The shown steps in reading order, numbered; the simplification last."""
-    check_detail(detail)
-    yield from _numbered(derivation.root, detail, str_prefix="", first=1)
+    roots = [derivation.root]
     if derivation.simplification is not None:
-        yield Numbered(derivation.simplification, None, 0, "2")
+        roots.append(derivation.simplification)
+    yield from numbered_roots(roots, detail)
+
+
+def numbered_roots(roots: Iterable[Step], detail: str = DEFAULT_DETAIL) -> Iterator[Numbered]:
+    """The shown steps under each of ``roots`` in turn, the roots numbered ``1``, ``2``, ..."""
+    check_detail(detail)
+    for k, root in enumerate(roots, start=1):
+        yield from _numbered(root, detail, str_prefix="", first=k)
 
 
 def _numbered(root: Step, detail: str, *, str_prefix: str, first: int) -> Iterator[Numbered]:

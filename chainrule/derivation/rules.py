@@ -29,6 +29,7 @@ from chainrule.derivation.bindings import full_values, put_back, resolver
 from chainrule.derivation.leaves import (
     _eq,
     constant_rule,
+    dependent_rule,
     derivative_rule,
     exponential_base_rule,
     fallback_rule,
@@ -59,6 +60,8 @@ class Context(Protocol):
     def several_arguments(self, expr: sympy.Expr, wrt: sympy.Symbol) -> Step | None: ...
 
     def real(self, name: sympy.Symbol) -> bool: ...
+
+    def dependent(self, expr: sympy.Expr, wrt: sympy.Symbol) -> sympy.Expr | None: ...
 
 
 Matcher = Callable[[sympy.Expr, sympy.Symbol, Context], "Step | None"]
@@ -124,6 +127,11 @@ def _combine_chain(step: Step, values: Values, where: Where) -> sympy.Expr:
         resolve = resolver(where)  # a chain through the user's definitions (related rates)
         return sympy.Mul(*(resolve(f) for f in chain_factors(step, values)), values[-1])
     return sympy.Mul(*chain_factors(step, values), values[-1])
+
+
+def _combine_difference(step: Step, values: Values, where: Where) -> sympy.Expr:
+    """Both sides of an equation differentiated: ``d/dx (lhs - rhs) = lhs' - rhs'``."""
+    return values[0] - values[1]
 
 
 def _combine_general_power(step: Step, values: Values, where: Where) -> sympy.Expr:
@@ -461,12 +469,21 @@ SPECS: dict[Rule, RuleSpec] = {
         ),
         RuleSpec(rule=Rule.HIGHER_ORDER, family="power", example="exp(2*x)"),
         RuleSpec(rule=Rule.SIMPLIFY, family="simplify", example="x*exp(x)"),
+        RuleSpec(rule=Rule.DEPENDENT, family="chain", example="r ; where r = r(t)"),
+        RuleSpec(rule=Rule.IMPLICIT, combine=_combine_difference, family="chain",
+                 example="x**2 + y**2 = 25 ; implicit y"),
+        RuleSpec(rule=Rule.SOLVE, family="algebra", example="x**2 + y**2 = 25 ; implicit y"),
+        RuleSpec(rule=Rule.SUBSTITUTE, family="algebra", example="x**4 + y**4 = 16 ; implicit y, order 2"),
+        RuleSpec(rule=Rule.USE_EQUATION, family="algebra",
+                 example="x**4 + y**4 = 16 ; implicit y, order 2"),
+        RuleSpec(rule=Rule.PARAMETRIC, family="chain", example="x = cos(t)**3, y = sin(t)**3 ; parametric"),
     )
 }
 
 MATCHERS: tuple[Matcher, ...] = (
     constant_rule,
     variable_rule,
+    dependent_rule,
     sum_rule,
     log_base_rule,
     constant_multiple_rule,
@@ -479,6 +496,7 @@ MATCHERS: tuple[Matcher, ...] = (
     table_rule,
     log_abs_rule,
     undefined_function_rule,
+    dependent_rule,
     derivative_rule,
     max_min_rule,
     known_rule,

@@ -117,7 +117,7 @@ def check(
 
 
 def _check(expr: str | sympy.Expr, answer: str | sympy.Expr, wrt: str | sympy.Symbol | None) -> CheckResult:
-    from chainrule.derivation.engine import derive
+    from chainrule.derivation.entry import derive
 
     proposed = read_expr(answer, parameter="answer")
     if wrt is None and not read_expr(expr).free_symbols:

@@ -13,7 +13,7 @@ is the first where the two differ, shown with its right result and, when it
 is known, the answer's.
 
 >>> import sympy
->>> from chainrule.derivation.engine import derive
+>>> from chainrule.derivation.entry import derive
 >>> d = derive("x^2 + sin(x^2)")
 >>> found = first_difference(d, sympy.sympify("2*x + 3*x*cos(x**2)", locals={"x": d.wrt}))
 >>> found.label, found.theirs

@@ -6,6 +6,9 @@ The input has one exercise per line, options after ``;``::
     sin(x**2)
     x^2 y ; wrt=y
     exp(2x) ; order=2
+    x^2 + y^2 = 25 ; implicit=y
+    x^2 + y^2 = 100 ; wrt=t ; implicit=y ; where=x=x(t)
+    x = cos(t)^3, y = sin(t)^3 ; parametric
 
 Blank lines and ``#`` comments are skipped. Each exercise is derived (and
 every step verified) on its own, in worker processes when ``jobs`` > 1, and
@@ -21,12 +24,16 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Derivation
+from chainrule.derivation.parametric import Parametric
 from chainrule.errors import ChainruleError, UsageError
 from chainrule.recursion import run_deep
 
 FORMATS = ("latex", "markdown")
-OPTIONS = ("wrt", "order")
+OPTIONS = ("wrt", "order", "implicit", "where", "parametric")
+#: An option written alone, without ``=VALUE``.
+FLAGS = ("parametric",)
 INSTALL_TEX = "install it with: apt-get install texlive-latex-base texlive-latex-recommended"
 _OPTION = re.compile(r"^\s*([A-Za-z_]+)\s*=\s*(\S(?:.*\S)?)\s*$")
 
@@ -39,6 +46,9 @@ class Exercise:
     text: str
     wrt: str | None = None
     order: int = 1
+    implicit: str | None = None
+    where: tuple[str, ...] = ()
+    parametric: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -58,7 +68,7 @@ class Solved:
     """One exercise derived and verified, or the reason it could not be."""
 
     line: int
-    derivation: Derivation | None = None
+    derivation: Derivation | Implicit | Parametric | None = None
     error: LineError | None = None
 
 
@@ -73,7 +83,7 @@ def read_exercises(text: str) -> tuple[list[Exercise], list[LineError]]:
     >>> [(e.line, e.text, e.wrt) for e in exercises]
     [(2, 'sin(x)', None), (4, 'x^2 y', 'y')]
     >>> print(errors[0])
-    line 5: unknown option 'colour'; the options are wrt and order
+    line 5: unknown option 'colour'; the options are wrt, order, implicit, where and parametric
     """
     exercises: list[Exercise] = []
     errors: list[LineError] = []
@@ -96,12 +106,15 @@ def _exercise(number: int, expr: str, options: list[str]) -> Exercise:
     for option in options:
         if not option.strip():
             continue
+        if option.strip() in FLAGS:
+            option = f"{option.strip()}=yes"
         match = _OPTION.match(option)
         if match is None:
             raise UsageError(f"options are written NAME=VALUE after ';', not {option.strip()!r}")
         name, value = match.group(1), match.group(2)
         if name not in OPTIONS:
-            raise UsageError(f"unknown option {name!r}; the options are {' and '.join(OPTIONS)}")
+            listed = ", ".join(OPTIONS[:-1]) + " and " + OPTIONS[-1]
+            raise UsageError(f"unknown option {name!r}; the options are {listed}")
         if name in values:
             raise UsageError(f"option {name!r} is given twice")
         values[name] = value
@@ -110,7 +123,11 @@ def _exercise(number: int, expr: str, options: list[str]) -> Exercise:
         if not values["order"].isdigit():
             raise UsageError(f"order must be a whole number, not {values['order']!r}")
         order = int(values["order"])
-    return Exercise(line=number, text=expr, wrt=values.get("wrt"), order=order)
+    where = tuple(part.strip() for part in values["where"].split(",")) if "where" in values else ()
+    return Exercise(
+        line=number, text=expr, wrt=values.get("wrt"), order=order, implicit=values.get("implicit"),
+        where=where, parametric="parametric" in values,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -130,11 +147,16 @@ def solve(exercise: Exercise, verify: bool = True) -> Solved:
     return Solved(line=exercise.line, derivation=derivation)
 
 
-def _derive_and_verify(exercise: Exercise, verify: bool) -> Derivation:
-    from chainrule.derivation.engine import derive
+def _derive_and_verify(exercise: Exercise, verify: bool) -> Derivation | Implicit | Parametric:
+    from chainrule.derivation.entry import derive
 
-    derivation = derive(exercise.text, exercise.wrt, order=exercise.order)
-    return derivation.verify() if verify else derivation
+    derivation = derive(
+        exercise.text, exercise.wrt, order=exercise.order, implicit=exercise.implicit,
+        where=exercise.where or None, parametric=exercise.parametric,
+    )
+    if verify:
+        derivation.verify()
+    return derivation
 
 
 def solve_all(

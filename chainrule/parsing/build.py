@@ -30,7 +30,7 @@ import sympy
 from sympy.core.function import FunctionClass
 
 from chainrule.errors import LimitError, ParseError
-from chainrule.parsing.names import CONSTANTS, function
+from chainrule.parsing.names import CONSTANTS, known
 from chainrule.written import WrittenProduct, WrittenSum, product
 
 DEEP = 24
@@ -235,7 +235,7 @@ class Builder:
         metas = [a[1] for a in args]
         if name in ("factorial", "binomial"):
             self._check_combinatorial(name, exprs)
-        entry = function(name)
+        entry = known(name)
         all_real = all(m.real for m in metas)
         real = (entry.real_on_reals and all_real) or (name == "log" and all(
             m.positive for m in metas))
@@ -265,7 +265,7 @@ class Builder:
         return expr, Meta(meta.depth, meta.risk, meta.real, False, False)
 
     def _unevaluated(self, name: str, build: FunctionClass, exprs: list[sympy.Expr]) -> sympy.Expr:
-        parity = function(name).parity
+        parity = known(name).parity
         if len(exprs) == 1 and parity is not None:
             (arg,) = exprs
             if arg.could_extract_minus_sign():

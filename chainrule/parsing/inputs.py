@@ -12,6 +12,10 @@ same clear error naming the parameter it came from.
 ((x, 2), (y, pi/2))
 >>> read_point(["x=2"])
 ((x, 2),)
+>>> read_point("x=3, y=4")
+((x, 3), (y, 4))
+>>> read_point(["r=5", "r'=2", "dV/dt=100"])
+((r, 5), (r', 2), (V', 100))
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import sympy
 
 from chainrule.errors import LimitError, UsageError
 from chainrule.parsing.boundary import Boundary
+from chainrule.parsing.equations import parse_definitions, parse_equation, split_top_level
 from chainrule.parsing.parser import parse, parse_assignment, parse_symbol
 
 Binding = tuple[sympy.Symbol, sympy.Expr]
@@ -51,6 +56,45 @@ def read_expr(value: object, *, parameter: str = "expr", boundary: Boundary | No
         f"{{{parameter}}} must be a string or a SymPy expression, not {type(value).__name__}",
         parameters=(parameter,),
     )
+
+
+def read_equation(value: object, *, parameter: str = "expr") -> sympy.Eq:
+    """An equation: ``"lhs = rhs"`` text, or a SymPy ``Eq`` (its symbols made real, as the parser's)."""
+    if isinstance(value, str):
+        return parse_equation(value)
+    if isinstance(value, sympy.Eq):
+        real = {s: sympy.Symbol(s.name, real=True) for s in value.free_symbols if isinstance(s, sympy.Symbol)}
+        return sympy.Eq(value.lhs.xreplace(real), value.rhs.xreplace(real), evaluate=False)
+    raise UsageError(
+        f"{{{parameter}}} must be an equation (text with one '=' or a SymPy Eq), not {type(value).__name__}",
+        parameters=(parameter,),
+    )
+
+
+def read_curve(value: object, *, parameter: str = "expr") -> tuple[Binding, Binding]:
+    """A parametric curve: ``"x = cos(t), y = sin(t)"``, or two ``(name, expression)`` pairs or a mapping.
+
+    The first name is the horizontal coordinate.
+
+    >>> read_curve("x = cos(t)^3, y = sin(t)^3")
+    ((x, cos(t)**3), (y, sin(t)**3))
+    """
+    if isinstance(value, str):
+        pairs = parse_definitions(value)
+    elif isinstance(value, (Mapping, list, tuple)):
+        pairs = tuple(read_definitions(value, parameter=parameter).items())
+    else:
+        raise UsageError(
+            f"{{{parameter}}} must be a curve such as 'x = cos(t), y = sin(t)', not {type(value).__name__}",
+            parameters=(parameter,),
+        )
+    if len(pairs) != 2:
+        raise UsageError(
+            f"a parametric curve has two equations, x = f(t), y = g(t); {{{parameter}}} has {len(pairs)}",
+            parameters=(parameter,),
+        )
+    first, second = pairs
+    return first, second
 
 
 def read_symbol(value: object, *, parameter: str = "wrt", boundary: Boundary | None = None) -> sympy.Symbol:
@@ -111,11 +155,41 @@ def read_point(
     """A point ``{name: value}`` (or pairs, or ``NAME=VALUE`` strings): each name once, values numbers."""
     pairs: list[Binding] = []
     for name, value in _pairs(point, parameter):
-        symbol = read_symbol(name, parameter=parameter)
+        symbol = rate_symbol(name) or read_symbol(name, parameter=parameter)
         if any(symbol.name == s.name for s, _ in pairs):
             raise UsageError(f"{{{parameter}}} gives {symbol} twice", parameters=(parameter,))
         pairs.append((symbol, read_value(symbol.name, value, parameter=parameter)))
     return tuple(pairs)
+
+
+#: A rate in a point: ``r'`` (or ``r''``), or ``dr/dt`` (``d2r/dt2``).
+_PRIMED = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*('{1,3}|′{1,3}|″)\s*")
+_LEIBNIZ = re.compile(r"\s*d([1-3]?)\s*([A-Za-z][A-Za-z0-9_]*)\s*/\s*d\s*[A-Za-z][A-Za-z0-9_]*?([1-3]?)\s*")
+
+
+def rate_symbol(name: object) -> sympy.Symbol | None:
+    """The symbol for a rate given at a point, ``r'`` (for ``r'`` or ``dr/dt``); ``None`` for other names.
+
+    A rate is a value of the derivative of a quantity that changes with the
+    variable (``r = r(t)``): related rates are evaluated with it.
+
+    >>> rate_symbol("dV/dt"), rate_symbol("y''"), rate_symbol("x")
+    (V', y'', None)
+    """
+    if isinstance(name, sympy.Symbol):
+        name = name.name
+    if not isinstance(name, str):
+        return None
+    primed = _PRIMED.fullmatch(name)
+    if primed is not None:
+        marks = primed.group(2)
+        count = 2 if marks == "″" else len(marks)
+        return sympy.Symbol(primed.group(1) + "'" * count, real=True)
+    leibniz = _LEIBNIZ.fullmatch(name)
+    if leibniz is not None and leibniz.group(1) == leibniz.group(3):
+        count = int(leibniz.group(1) or 1)
+        return sympy.Symbol(leibniz.group(2) + "'" * count, real=True)
+    return None
 
 
 def read_value(name: str, value: object, *, parameter: str = "at") -> sympy.Expr:
@@ -227,12 +301,14 @@ def _pairs(values: Mapping[Any, Any] | Iterable[Any] | None, parameter: str) -> 
     if isinstance(values, str):
         values = [values]
     pairs: list[tuple[Any, Any]] = []
-    for item in values:
+    for item in _split_items(values, parameter):
         if isinstance(item, str):
             if "=" not in item:
                 shape = _SHAPES.get(parameter, "NAME=VALUE")
                 raise UsageError(f"{{{parameter}}} expects {shape}, not {item!r}", parameters=(parameter,))
-            pairs.append(parse_assignment(item))
+            name, _, value = item.partition("=")
+            rate = rate_symbol(name) if parameter == "at" else None
+            pairs.append((rate, value) if rate is not None else parse_assignment(item))
         elif isinstance(item, tuple) and len(item) == 2:
             pairs.append(item)
         else:
@@ -243,11 +319,25 @@ def _pairs(values: Mapping[Any, Any] | Iterable[Any] | None, parameter: str) -> 
     return pairs
 
 
+def _split_items(values: Iterable[Any], parameter: str) -> list[Any]:
+    """Items of a point, ``"x=3,y=4"`` cut into ``"x=3"`` and ``"y=4"`` (commas outside brackets)."""
+    items: list[Any] = []
+    for item in values:
+        if isinstance(item, str) and parameter == "at" and "," in item:
+            items.extend(part.strip() for part, _ in split_top_level(item, ","))
+        else:
+            items.append(item)
+    return items
+
+
 __all__ = [
     "MAX_VALUE_DIGITS",
     "Boundary",
     "as_fraction",
+    "rate_symbol",
+    "read_curve",
     "read_definitions",
+    "read_equation",
     "read_expr",
     "read_names",
     "read_point",

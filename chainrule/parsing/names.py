@@ -29,6 +29,14 @@ def function(name: str) -> Entry | None:
     return vocabulary.lookup(name)
 
 
+def known(name: str) -> Entry:
+    """The vocabulary entry of a name the parser has already recognised as a function."""
+    entry = vocabulary.lookup(name)
+    if entry is None:
+        raise KeyError(f"{name} is not a function of the vocabulary")
+    return entry
+
+
 def canonical(name: str) -> str | None:
     """The canonical name of a known function, or ``None`` (also for one read only when called)."""
     entry = vocabulary.lookup(name)

@@ -32,11 +32,13 @@ from chainrule.parsing.names import (
     bad_log_base,
     called,
     canonical,
-    function,
     glued_call,
     inverse,
     log_base,
     transposition_of,
+)
+from chainrule.parsing.names import (
+    known as entry_of,
 )
 from chainrule.recursion import run_deep
 
@@ -260,8 +262,9 @@ class _Parser:
             return i
         power = None
         if exponent is not None:
-            if exponent == -1 and inverse(name) is not None:
-                name = inverse(name)
+            inverted = inverse(name) if exponent == -1 else None
+            if inverted is not None:
+                name = inverted
             elif exponent >= 1:
                 power = exponent
             else:
@@ -273,7 +276,7 @@ class _Parser:
         if nxt.kind == OP and nxt.value == "(":
             self.push_op(_Op("call", name, col, power=power, base=base))
             return j + 1
-        if function(name).prefix and _starts_operand(nxt):
+        if entry_of(name).prefix and _starts_operand(nxt):
             self.push_op(_Op("apply", name, col, _APPLY, power=power, base=base))
             return j
         shown = tokens[i].value
@@ -451,7 +454,7 @@ class _Parser:
                     else self.build.constant(op.base) if op.base in CONSTANTS
                     else self.build.symbol(op.base))
             args = [*args, base]
-        fewest, most = function(op.value).arity
+        fewest, most = entry_of(op.value).arity
         if not fewest <= len(args) <= most:
             counts = f"{fewest}" if fewest == most else f"{fewest} to {most}"
             raise self.error(f"{op.value} takes {counts} argument(s), not {len(args)}", op.col)

@@ -12,7 +12,7 @@ style), with ``_print_step`` as the fallback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -21,7 +21,7 @@ import sympy
 from chainrule.derivation.at_point import PointValue, evaluate_at
 from chainrule.derivation.dependencies import Dependence, DependencyNode, dependency_tree, function_name
 from chainrule.derivation.model import Derivation, Equals, Sentence, Step
-from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered
+from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered_roots
 from chainrule.views.notation import (
     Diff,
     Equation,
@@ -31,7 +31,10 @@ from chainrule.views.notation import (
     StepNotation,
     Sum,
     answer_equation,
+    dependents_of,
     exercise,
+    shown_rate,
+    with_dependents,
 )
 from chainrule.views.settings import Settings
 
@@ -76,14 +79,15 @@ class Document:
 def document(derivation: Derivation, settings: Settings, *, detail: str | None = None) -> Document:
     """The document of ``derivation`` (with the point of ``settings.at``, if any), its steps
     at ``detail`` (by default the settings' level)."""
+    leibniz = settings.notation != "lagrange"
     return Document(
         derivation=derivation,
         title=exercise(derivation),
         where=tuple(Equation((Math(n), Math(v))) for n, v in derivation.where),
         held=held_constant(derivation),
         dependencies=dependency_tree(derivation),
-        steps=tuple(numbered_steps(derivation, detail or settings.detail)),
-        answer=answer_equation(derivation),
+        steps=tuple(numbered_steps(derivation, detail or settings.detail, leibniz=leibniz)),
+        answer=answer_equation(derivation, leibniz=leibniz),
         point=point_section(derivation, settings.at),
     )
 
@@ -96,18 +100,46 @@ def held_constant(derivation: Derivation) -> tuple[sympy.Symbol, ...]:
     return tuple(sorted(others, key=lambda s: s.name))
 
 
-def numbered_steps(derivation: Derivation, detail: str = DEFAULT_DETAIL) -> list[NumberedStep]:
-    """The steps a reader sees at this level of detail, numbered like ``1``, ``1.1``, ``2``."""
+def numbered_steps(
+    derivation: Derivation, detail: str = DEFAULT_DETAIL, *, leibniz: bool = True
+) -> list[NumberedStep]:
+    """The steps a reader sees at this level of detail, numbered like ``1``, ``1.1``, ``2``.
+
+    Quantities that change with the variable (``r = r(t)``) are written ``r`` and
+    their derivatives ``dr/dt`` (``r′`` unless ``leibniz``).
+    """
     where = derivation.where_dict
-    notation = StepNotation(Dependence(where), function_name(derivation.expr, *where.values(), *where))
+    roots = [derivation.root]
+    if derivation.simplification is not None:
+        roots.append(derivation.simplification)
+    return number_steps(
+        roots, dependents_of(derivation), detail=detail, leibniz=leibniz, where=where,
+        name=function_name(derivation.expr, *where.values(), *where),
+    )
+
+
+def number_steps(
+    roots: Iterable[Step],
+    functions: Mapping[sympy.Symbol, sympy.Expr],
+    *,
+    detail: str = DEFAULT_DETAIL,
+    leibniz: bool = True,
+    where: Mapping[sympy.Symbol, sympy.Expr] | None = None,
+    name: str = "f",
+) -> list[NumberedStep]:
+    """The shown steps under ``roots`` (numbered ``1``, ``2``, ...), with their math.
+
+    ``functions`` are the quantities that change with the variable (``y = y(x)``).
+    """
+    notation = StepNotation(Dependence({**functions, **(where or {})}), name)
+    shown = tuple(functions.values())
     out: list[NumberedStep] = []
     index_of: dict[int, int] = {}
-    for item in numbered(derivation, detail):
+    for item in numbered_roots(roots, detail):
         parent = index_of[id(item.parent)] if item.parent is not None else None
         index_of[id(item.step)] = len(out)
-        out.append(
-            NumberedStep(len(out), item.label, item.step, parent, item.depth, notation.doprint(item.step))
-        )
+        math = with_dependents(notation.doprint(item.step), shown, leibniz=leibniz)
+        out.append(NumberedStep(len(out), item.label, item.step, parent, item.depth, math))
     return out
 
 
@@ -118,6 +150,14 @@ def point_section(
     value = evaluate_at(derivation, at)
     if value is None:
         return None
+    if dependents_of(derivation):  # related rates: the quantity and its rate at that instant
+        return PointSection(
+            value=value,
+            point=tuple(Equation((Math(shown_rate(s, derivation.wrt)), Math(v))) for s, v in value.point),
+            derivative=Equation((exercise(derivation), Math(value.value))),
+            function_value=Equation((Math(derivation.expr), Math(value.function_value)))
+            if value.function_value is not None and value.function_value.is_number else None,
+        )
     variables = value.variables
     f = sympy.Function("f")
     values = tuple(v for _, v in value.point)

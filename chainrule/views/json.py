@@ -17,11 +17,12 @@ from typing import Any
 import sympy
 
 from chainrule.derivation.dependencies import edges
+from chainrule.derivation.equations import function_form
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex, machine
 from chainrule.recursion import run_deep
 from chainrule.views.document import Document, NumberedStep, StepRenderer, document
-from chainrule.views.notation import LatexMathPrinter
+from chainrule.views.notation import LatexMathPrinter, dependents_of
 from chainrule.views.numbers import as_float
 from chainrule.views.settings import Settings
 
@@ -36,19 +37,27 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.printer = LatexMathPrinter()
+        #: Quantities that change with the variable (``r = r(t)``), written ``r(t)`` in expressions:
+        #: a bare ``r`` beside ``Derivative(r(t), t)`` would read back as ``r*t``.
+        self.functions: dict[sympy.Symbol, sympy.Expr] = {}
+
+    def _e(self, expr: sympy.Basic) -> str:
+        """An expression as ``chainrule.parse`` reads it back."""
+        return machine(function_form(expr, self.functions) if self.functions else expr)
 
     def to_dict(self, doc: Document) -> dict[str, Any]:
         derivation = doc.derivation
+        self.functions = dependents_of(derivation)
         out: dict[str, Any] = {
             "schema": SCHEMA,
             "input": derivation.input,
-            "expr": _s(derivation.expr),
+            "expr": self._e(derivation.expr),
             "wrt": _s(derivation.wrt),
             "order": derivation.order,
             "where": {_s(name): _s(value) for name, value in derivation.where},
-            "result": _s(derivation.result),
+            "result": self._e(derivation.result),
             "result_latex": latex(derivation.result),
-            "raw_result": _s(derivation.raw_result),
+            "raw_result": self._e(derivation.raw_result),
             "steps": self.render_steps(doc),
         }
         if derivation.renamed:
@@ -60,7 +69,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             p = self.printer
             out["at"] = {
                 "point": {_s(s): _s(v) for s, v in point.value.point},
-                "value": _s(point.value.value),
+                "value": self._e(point.value.value),
                 "value_latex": p.doprint(point.derivative),
                 "numeric": as_float(point.value.value),
                 "tangent": _s(point.value.tangent) if point.value.tangent is not None else None,
@@ -75,10 +84,10 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
             "parent": item.parent,
             "depth": item.depth,
             "rule": step.rule.value,
-            "expr": _s(step.expr),
+            "expr": self._e(step.expr),
             "wrt": _s(step.wrt),
-            "result": _s(step.result),
-            "bindings": {_s(name): _s(value) for name, value in step.bindings},
+            "result": self._e(step.result),
+            "bindings": {_s(name): self._e(value) for name, value in step.bindings},
             "text": str(step.text),
             "latex": p.doprint(math.equation),
             "leibniz": p.doprint(math.leibniz) if math.leibniz is not None else None,

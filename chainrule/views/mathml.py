@@ -31,7 +31,7 @@ from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
 from chainrule.printing import WrittenOrder, _DisplayDerivative, display_form, negated_factors
-from chainrule.views.notation import Diff, MathPrinter, Prime
+from chainrule.views.notation import Diff, Fraction, MathPrinter, Prime
 
 __all__ = ["ChainruleMathMLPrinter", "MathMLMathPrinter", "math_block", "mathml_expr", "serialize"]
 
@@ -52,6 +52,10 @@ class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
         if isinstance(expr, _DisplayDerivative):
             return self._print_display_derivative(expr)
         return super()._print_Function(expr)
+
+    def _print_UnevaluatedExpr(self, expr: sympy.UnevaluatedExpr) -> Element:
+        """A value put in unevaluated (``3² + 4²``, ``−3x²·16``): printed as it stands."""
+        return self._print(expr.args[0])
 
     def mathml_tag(self, e: sympy.Basic) -> str:
         """The sums and products written by the student are sums and products."""
@@ -304,6 +308,10 @@ class MathMLMathPrinter(MathPrinter[str]):
             return f"<mfrac><mrow>{top}{self.expr(node.operand)}</mrow>{bottom}</mfrac>"
         operand = self.expr(node.operand, level=PRECEDENCE["Mul"])
         return f"<mrow><mfrac>{top}{bottom}</mfrac>{operand}</mrow>"
+
+    def _print_Fraction(self, node: Fraction) -> str:
+        top, bottom = self.print(node.numerator), self.print(node.denominator)
+        return f"<mfrac><mrow>{top}</mrow><mrow>{bottom}</mrow></mfrac>"
 
     def _print_Prime(self, node: Prime) -> str:
         inner = _parens(self.expr(node.expr))

@@ -19,7 +19,8 @@ is a SymPy object printed by SymPy's own printers (through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -30,13 +31,16 @@ from sympy.printing.pretty.stringpict import prettyForm, stringPict
 
 from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.dependencies import Dependence
+from chainrule.derivation.equations import AlgebraStep, Ratio, Side, dependent_functions
 from chainrule.derivation.model import Derivation, Rule, Step
 from chainrule.printing import (
     UnicodeLinePrinter,
     WrittenLatexPrinter,
     WrittenPrettyPrinter,
     WrittenStrPrinter,
+    dependent_form,
     display_form,
+    rate,
 )
 from chainrule.written import WrittenProduct, WrittenSum, product
 
@@ -83,7 +87,15 @@ class Sum:
     terms: tuple[Node, ...]
 
 
-Node = Math | Diff | Prime | Product | Sum
+@dataclass(frozen=True)
+class Fraction:
+    """A quotient shown as written: ``(dy/dt)/(dx/dt)``."""
+
+    numerator: Node
+    denominator: Node
+
+
+Node = Math | Diff | Prime | Product | Sum | Fraction
 
 
 @dataclass(frozen=True)
@@ -102,6 +114,7 @@ class StepMath:
     leibniz: Equation | None = None
     lagrange: Equation | None = None
     notes: tuple[str, ...] = field(default=())
+    lines: tuple[Equation, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -201,6 +214,31 @@ class StepNotation:
         lagrange = Equation((lhs, Sum(tuple(lagrange_terms))))
         return StepMath(equation=base.equation, bindings=base.bindings, leibniz=leibniz, lagrange=lagrange)
 
+    def _print_dependent(self, step: Step) -> StepMath:
+        """``dy/dx = y′``: the derivative of a quantity that changes with x, in both notations."""
+        prime = rate(str(step.expr), str(step.wrt), step.order, leibniz=False)
+        return StepMath(equation=Equation((Diff(step.expr, step.wrt, step.order), Math(prime))))
+
+    def _print_implicit(self, step: Step) -> StepMath:
+        """``d/dx (x² + y²) = d/dx 25``, then the sides differentiated: ``2x + 2y·dy/dx = 0``."""
+        if not isinstance(step, AlgebraStep) or step.sides is None:
+            return self._print_default(step)
+        lhs, rhs = step.sides
+        if isinstance(lhs, sympy.Derivative):  # d/dx (dy/dx) is d²y/dx²
+            left: Node = Math(sympy.Derivative(lhs.expr, (step.wrt, lhs.derivative_count + 1)))
+        else:
+            left = Diff(lhs, step.wrt)
+        return StepMath(equation=Equation((left, Diff(rhs, step.wrt))), lines=_lines(step))
+
+    def _print_algebra(self, step: Step) -> StepMath:
+        """The lines of a step of algebra, one equation each."""
+        if not isinstance(step, AlgebraStep) or not step.lines:
+            return self._print_default(step)
+        first, *rest = _lines(step)
+        return StepMath(equation=first, lines=tuple(rest))
+
+    _print_solve = _print_substitute = _print_use_equation = _print_parametric = _print_algebra
+
     # Helpers.
     def _equation(self, step: Step, *, partial: bool = False) -> Equation:
         partial = partial or bool(step.held) or self.dependence.partial(step.expr, step.wrt)
@@ -212,6 +250,16 @@ class StepNotation:
 
 def _printed(expr: sympy.Basic) -> str:
     return str(WrittenStrPrinter().doprint(display_form(expr)))
+
+
+def _side(side: Side) -> Node:
+    if isinstance(side, Ratio):
+        return Fraction(Math(side.numerator), Math(side.denominator))
+    return Product(tuple(Math(f) for f in side)) if isinstance(side, tuple) else Math(side)
+
+
+def _lines(step: AlgebraStep) -> tuple[Equation, ...]:
+    return tuple(Equation(tuple(_side(side) for side in line)) for line in step.lines)
 
 
 def equations_for(step: Step) -> StepMath:
@@ -228,6 +276,11 @@ def _prime(name: sympy.Symbol, wrt: sympy.Symbol) -> sympy.Expr:
     return sympy.Derivative(sympy.Function(name.name)(wrt), wrt)
 
 
+def dependents_of(derivation: Derivation) -> dict[sympy.Symbol, sympy.Expr]:
+    """The names of ``where`` that change with the variable (``r = r(t)``) and their functions."""
+    return dependent_functions(derivation.where, derivation.wrt)
+
+
 def exercise(derivation: Derivation) -> Diff:
     """``d^n/dx^n expr`` (``∂`` where other variables are held fixed): the derivation's title."""
     partial = derivation.root.rule is Rule.PARTIAL or Dependence(derivation.where_dict).partial(
@@ -236,9 +289,68 @@ def exercise(derivation: Derivation) -> Diff:
     return Diff(derivation.expr, derivation.wrt, derivation.order, partial)
 
 
-def answer_equation(derivation: Derivation) -> Equation:
-    """``d^n/dx^n expr = result`` for the whole derivation."""
-    return Equation((exercise(derivation), Math(derivation.result)))
+# ---------------------------------------------------------------------------
+# Quantities that change with the variable, written as a textbook writes them:
+# y for y(x), dy/dx (or y′) for its derivative.
+
+
+def _shown_node(node: Node, show: Callable[[sympy.Basic], sympy.Basic]) -> Node:
+    if isinstance(node, Math):
+        return Math(show(node.expr))
+    if isinstance(node, Diff):
+        return Diff(show(node.operand), node.wrt, node.order, node.partial)
+    if isinstance(node, Prime):
+        return Prime(show(node.expr), node.order)
+    if isinstance(node, Product):
+        return Product(tuple(_shown_node(f, show) for f in node.factors))
+    if isinstance(node, Fraction):
+        return Fraction(_shown_node(node.numerator, show), _shown_node(node.denominator, show))
+    return Sum(tuple(_shown_node(t, show) for t in node.terms))
+
+
+def shown_equation(equation: Equation, functions: Iterable[sympy.Basic], *, leibniz: bool = True) -> Equation:
+    """``equation`` with each ``y(x)`` of ``functions`` as ``y``, its derivatives as ``dy/dx`` (or ``y′``)."""
+    found = tuple(functions)
+
+    def show(expr: sympy.Basic) -> sympy.Basic:
+        return dependent_form(expr, found, leibniz=leibniz)
+
+    return Equation(tuple(_shown_node(side, show) for side in equation.sides))
+
+
+def shown_rate(symbol: sympy.Basic, var: sympy.Symbol, *, leibniz: bool = True) -> sympy.Basic:
+    """A rate given at a point (``r'``) as it prints: ``dr/dt`` (or ``r′``); other names as they are."""
+    name = getattr(symbol, "name", "")
+    order = len(name) - len(name.rstrip("'"))
+    return rate(name.rstrip("'"), str(var), order, leibniz=leibniz) if order else symbol
+
+
+def with_dependents(math: StepMath, functions: Iterable[sympy.Basic], *, leibniz: bool = True) -> StepMath:
+    """A step's equations with ``y(x)`` written ``y`` (``dy/dx`` for its derivative; ``y′`` in the
+    Lagrange form, or everywhere unless ``leibniz``). Bindings (``y = y(x)``) are kept as they are."""
+    found = tuple(functions)
+    if not found:
+        return math
+
+    def shown(equation: Equation | None, prime: bool = False) -> Equation | None:
+        if equation is None:
+            return None
+        return shown_equation(equation, found, leibniz=leibniz and not prime)
+
+    return StepMath(
+        equation=shown_equation(math.equation, found, leibniz=leibniz),
+        bindings=math.bindings,
+        leibniz=shown(math.leibniz),
+        lagrange=shown(math.lagrange, prime=True),
+        notes=math.notes,
+        lines=tuple(shown_equation(eq, found, leibniz=leibniz) for eq in math.lines),
+    )
+
+
+def answer_equation(derivation: Derivation, *, leibniz: bool = True) -> Equation:
+    """``d^n/dx^n expr = result`` for the whole derivation (``dr/dt`` for a quantity ``r = r(t)``)."""
+    equation = Equation((exercise(derivation), Math(derivation.result)))
+    return shown_equation(equation, dependents_of(derivation).values(), leibniz=leibniz)
 
 
 # ---------------------------------------------------------------------------
@@ -328,6 +440,15 @@ class LatexMathPrinter(_TextPrinterBase):
     def __init__(self) -> None:
         self.sympy_printer = WrittenLatexPrinter()
 
+    def expr(self, expr: sympy.Basic, *, level: int | None = None) -> str:
+        # SymPy's LaTeX printer ranks -2x as a product, so d/dx -2x and 3u^2 · -sin(x) would lose
+        # the parentheses every other format prints.
+        text = super().expr(expr, level=level)
+        negative = isinstance(expr, sympy.Expr) and expr.could_extract_minus_sign()
+        if level is not None and level >= PRECEDENCE["Mul"] and negative and not text.startswith(r"\left("):
+            return rf"\left({text}\right)"
+        return text
+
     def _print_Diff(self, node: Diff) -> str:
         d = r"\partial" if node.partial else "d"
         var = self.expr(node.wrt)
@@ -341,6 +462,9 @@ class LatexMathPrinter(_TextPrinterBase):
     def _print_Prime(self, node: Prime) -> str:
         mark = "'" * node.order if node.order <= 3 else f"^{{({node.order})}}"
         return rf"\left({self.expr(node.expr)}\right){mark}"
+
+    def _print_Fraction(self, node: Fraction) -> str:
+        return rf"\frac{{{self.print(node.numerator)}}}{{{self.print(node.denominator)}}}"
 
 
 class PlainMathPrinter(_TextPrinterBase):
@@ -362,8 +486,13 @@ class PlainMathPrinter(_TextPrinterBase):
         mark = "'" * node.order if node.order <= 3 else f"^({node.order})"
         return f"({self.expr(node.expr)}){mark}"
 
+    def _print_Fraction(self, node: Fraction) -> str:
+        parts = [self.print(node.numerator), self.print(node.denominator)]
+        return "/".join(p if _ATOM.fullmatch(p) else f"({p})" for p in parts)
+
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+_ATOM = re.compile(r"[\w.]+(\([^()]*\))?")
 
 
 class OnelineMathPrinter(PlainMathPrinter):
@@ -430,6 +559,9 @@ class PrettyMathPrinter(MathPrinter[prettyForm]):
         frac.baseline = top.height()
         operand = prettyForm(*self.expr(node.operand).parens())
         return prettyForm(*stringPict.next(frac, operand))
+
+    def _print_Fraction(self, node: Fraction) -> prettyForm:
+        return self.print(node.numerator) / self.print(node.denominator)
 
     def _print_Prime(self, node: Prime) -> prettyForm:
         if self.unicode:

@@ -259,7 +259,7 @@ def plot_data(
     """
     import numpy as np
 
-    from chainrule.derivation.engine import derive
+    from chainrule.derivation.entry import derive
 
     a = _number(at, "at")
     lo = _number(start, "start")

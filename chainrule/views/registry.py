@@ -153,6 +153,42 @@ VIEWS: tuple[View, ...] = (
         data=_V + "network:network_to_dict",
     ),
     View(kind="network", format="html", renderer=_V + "network:render_html", suffixes=(".html", ".htm")),
+    # Implicit differentiation and related rates; parametric curves: one set of views for both.
+    *(
+        row
+        for kind in ("implicit", "parametric")
+        for row in (
+            View(
+                kind=kind,
+                format="rich",
+                renderer=_V + "applications.text:render_rich_text",
+                renderable=_V + "applications.text:renderable",
+            ),
+            View(kind=kind, format="text", renderer=_V + "applications.text:render_text", suffixes=(".txt",)),
+            View(
+                kind=kind, format="latex", renderer=_V + "applications.latex:render_latex", suffixes=(".tex",)
+            ),
+            View(
+                kind=kind,
+                format="markdown",
+                renderer=_V + "applications.markdown:render_markdown",
+                suffixes=(".md",),
+            ),
+            View(
+                kind=kind,
+                format="json",
+                renderer=_V + "applications.json:render_json",
+                suffixes=(".json",),
+                data=_V + "applications.json:to_dict",
+            ),
+            View(
+                kind=kind,
+                format="html",
+                renderer=_V + "applications.html:render_html",
+                suffixes=(".html", ".htm"),
+            ),
+        )
+    ),
     # The verdict on a student's answer.
     View(
         kind="check",

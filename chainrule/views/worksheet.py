@@ -13,10 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Derivation
+from chainrule.derivation.parametric import Parametric
 from chainrule.errors import ChainruleError, UsageError
 from chainrule.homework.worksheet import LineError, read_exercises, solve_all
 from chainrule.views import render
+from chainrule.views.applications.latex import worksheet_parts
 from chainrule.views.latex import PREAMBLE, LineBreaker
 from chainrule.views.notation import Diff, Equation, LatexMathPrinter, answer_equation
 
@@ -48,7 +51,11 @@ class _Shown:
     solution: str
 
 
-def _show(derivation: Derivation, format: str) -> _Shown:  # noqa: A002 - the format's name
+def _show(derivation: Derivation | Implicit | Parametric, format: str) -> _Shown:  # noqa: A002 - the format's name
+    if not isinstance(derivation, Derivation):
+        statement, rows, inline = worksheet_parts(derivation)
+        answer = rows if format == "latex" else inline
+        return _Shown(statement=statement, answer=answer, solution=render(derivation, format))
     printer = LatexMathPrinter()
     statement = printer.doprint(Equation((Diff(derivation.expr, derivation.wrt, derivation.order),)))
     if format == "latex":
