@@ -154,23 +154,27 @@ def test_json_schema() -> None:
 def test_text_view_is_pinned_for_polar_coordinates() -> None:
     text = polar().to_text(steps=False)
     assert text == (
-        "Jacobian of (r*cos(t), r*sin(t)) with respect to (r, t)\n"
+        "Jacobian of (r·cos(t), r·sin(t)) with respect to (r, t)\n"
         "\n"
-        "Entries of J = d(f_1, f_2)/d(r, t), 2x2\n"
-        "  (1, 1) df_1/dr = cos(t)\n"
+        "Entries of J = ∂(f₁, f₂)/∂(r, t), 2×2\n"
+        "  (1, 1) ∂f₁/∂r = cos(t)\n"
         "      Constant multiple rule: the constant cos(t) stays, and r is differentiated.\n"
-        "  (1, 2) df_1/dt = -r*sin(t)\n"
+        "  (1, 2) ∂f₁/∂t = -r·sin(t)\n"
         "      Constant multiple rule: the constant r stays, and cos(t) is differentiated.\n"
-        "  (2, 1) df_2/dr = sin(t)\n"
+        "  (2, 1) ∂f₂/∂r = sin(t)\n"
         "      Constant multiple rule: the constant sin(t) stays, and r is differentiated.\n"
-        "  (2, 2) df_2/dt = r*cos(t)\n"
+        "  (2, 2) ∂f₂/∂t = r·cos(t)\n"
         "      Constant multiple rule: the constant r stays, and sin(t) is differentiated.\n"
         "\n"
-        "J = d(f_1, f_2)/d(r, t) =\n"
-        "  [cos(t)  -r*sin(t)]\n"
-        "  [sin(t)   r*cos(t)]\n"
+        "J = ∂(f₁, f₂)/∂(r, t) =\n"
+        "  [cos(t)  -r·sin(t)]\n"
+        "  [sin(t)   r·cos(t)]\n"
     )
-    assert "d/dr (r) = 1" in polar().to_text(detail="full")
+    ascii_text = polar().to_text(steps=False, unicode=False)  # where the stream cannot encode Unicode
+    assert ascii_text.startswith("Jacobian of (r*cos(t), r*sin(t)) with respect to (r, t)\n")
+    assert "  (1, 2) df_1/dt = -r*sin(t)\n" in ascii_text and ascii_text.isascii()
+    full = polar().to_text(detail="full")
+    assert "∂/∂r r = 1" in full and "∂/∂r r = 1" not in polar().to_text()  # the trivial step at full only
     with pytest.raises(UsageError, match=r"unknown render setting\(s\): colour"):
         polar().to_text(colour="red")
 
@@ -180,7 +184,7 @@ def test_every_format_shows_the_chain_step() -> None:
     from chainrule.views.jacobian import render_rich_text
 
     for rendered in (j.to_text(), render_rich_text(j, Settings(width=300))):
-        assert "Matrix chain rule" in rendered and "J_f(g) * J_g" in rendered
+        assert "Matrix chain rule" in rendered and "J_f(g)·J_g" in rendered
     latex = j.to_latex()
     assert r"J_{f \circ g}(x) = J_f(g(x))\, J_g(x)" in latex and r"\underbrace{" in latex
     assert r"\begin{bmatrix}n & m\\1 & 1\end{bmatrix}" in latex

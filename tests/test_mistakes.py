@@ -232,7 +232,7 @@ def test_a_minus_in_the_product_rule_is_not_blamed_on_sin_alone() -> None:
     assert (second.missteps[0].name, second.missteps[0].label) == ("sin_derivative_sign", "1.2")
     text = result.to_text()
     assert "Two classic mistakes give this answer, each one alone:" in text
-    assert "- the product rule with a minus sign. In step 1 you subtracted the term x**2*cos(x)" in text
+    assert "- the product rule with a minus sign. In step 1 you subtracted the term x²·cos(x)" in text
 
 
 # -- anywhere inside a larger expression ----------------------------------------------
@@ -276,8 +276,8 @@ def test_step_inside_a_chain_names_its_intermediate_variable() -> None:
     assert result.diagnosis is not None
     sin_sign, cos_sign, _ = (e.missteps[0] for e in result.diagnosis.explanations)
     assert dict(cos_sign.where) == {sympy.Symbol("u", real=True): X**2}
-    assert cos_sign.explanation.startswith("In step 1.2 (u = x**2) you differentiated cos(u) to sin(u);")
-    assert sin_sign.explanation.startswith("In step 1.1 (v = cos(x**2)) you differentiated sin(v) to -cos(v)")
+    assert cos_sign.explanation.startswith("In step 1.2 (u = x²) you differentiated cos(u) to sin(u);")
+    assert sin_sign.explanation.startswith("In step 1.1 (v = cos(x²)) you differentiated sin(v) to -cos(v)")
 
 
 def test_the_same_mistake_made_everywhere() -> None:
@@ -322,7 +322,7 @@ def test_first_difference_is_said_in_one_sentence() -> None:
     result = _check("x^2 + sin(x^2)", "2x + 3x cos(x^2)")
     assert result.to_text().splitlines()[-1] == (
         "It does not match a classic mistake. It first differs from the right one in step 1.2.2 "
-        "(power rule on x**2): the right result there is 2*x, the answer has 3*x."
+        "(power rule on x²): the right result there is 2x, the answer has 3x."
     )
 
 

@@ -38,32 +38,31 @@ def test_text_forward_pass_is_pinned() -> None:
     forward = text[text.index("Forward pass") : text.index("Backward pass")]
     assert forward == (
         "Forward pass\n"
-        "  quantity  definition                   shape  values\n"
-        "  --------  ---------------------------  -----  ----------------\n"
-        "  x         input                        2x1    [1, -1]\n"
-        "  z_1       W_1*x + b_1                  2x1    [1, -0.25]\n"
-        "  h_1       sigmoid(z_1)                 2x1    [0.7311, 0.4378]\n"
-        "  y         target                       2x1    [0, 1]\n"
-        "  L         (1/n)*(h_1 - y).T*(h_1 - y)  1x1    0.4252\n"
+        "  quantity  definition                shape  values\n"
+        "  --------  ------------------------  -----  ----------------\n"
+        "  x         input                     2×1    [1, -1]\n"
+        "  z₁        W₁·x + b₁                 2×1    [1, -0.25]\n"
+        "  h₁        σ(z₁)                     2×1    [0.7311, 0.4378]\n"
+        "  y         target                    2×1    [0, 1]\n"
+        "  L         (1/n)·(h₁ - y)ᵀ·(h₁ - y)  1×1    0.4252\n"
         "\n"
     )
 
 
 def test_text_activation_step_is_pinned() -> None:
     text = tiny().to_text()
-    start = text.index("  delta_1 = ")
-    assert text[start : text.index("  dL/dW_1 = ")] == (
-        "  delta_1 = dL/dz_1 = diag(sigmoid'(z_1))*dL/dh_1\n"
-        "    Through the activation h_1 = sigmoid(z_1), applied entry by entry: its Jacobian dh_1/dz_1 is "
-        "diagonal, so the upstream gradient is multiplied entry by entry by sigmoid'(z_1).\n"
-        "    local Jacobian: dh_1/dz_1 = diag(sigmoid'(z_1)), "
-        "where sigmoid'(z) = (1 - sigmoid(z))*sigmoid(z)\n"
-        "    shapes: (2x1) = (2x2)(2x1)\n"
-        "      quantity             shape  values\n"
-        "      -------------------  -----  --------------------\n"
-        "      diag(sigmoid'(z_1))  2x2    diag(0.1966, 0.2461)\n"
-        "      dL/dh_1              2x1    [0.7311, -0.5622]\n"
-        "      = delta_1            2x1    [0.1437, -0.1384]\n"
+    start = text.index("  δ₁ = ")
+    assert text[start : text.index("  ∂L/∂W₁ = ")] == (
+        "  δ₁ = ∂L/∂z₁ = diag(σ′(z₁))·∂L/∂h₁\n"
+        "    Through the activation h₁ = σ(z₁), applied entry by entry: its Jacobian ∂h₁/∂z₁ is "
+        "diagonal, so the upstream gradient is multiplied entry by entry by σ′(z₁).\n"
+        "    local Jacobian: ∂h₁/∂z₁ = diag(σ′(z₁)), where σ′(z) = (1 - σ(z))·σ(z)\n"
+        "    shapes: (2×1) = (2×2)(2×1)\n"
+        "      quantity      shape  values\n"
+        "      ------------  -----  --------------------\n"
+        "      diag(σ′(z₁))  2×2    diag(0.1966, 0.2461)\n"
+        "      ∂L/∂h₁        2×1    [0.7311, -0.5622]\n"
+        "      = δ₁          2×1    [0.1437, -0.1384]\n"
         "\n"
     )
 
@@ -72,10 +71,10 @@ def test_text_gradients_are_shaped_like_the_parameters() -> None:
     text = tiny().to_text()
     assert text.endswith(
         "Gradients (shaped like the parameters)\n"
-        "  dL/dW_1 (2x2) =\n"
+        "  ∂L/∂W₁ (2×2) =\n"
         "    [ 0.1437  -0.1437]\n"
         "    [-0.1384   0.1384]\n"
-        "  dL/db_1 (2x1) = [0.1437, -0.1384]\n"
+        "  ∂L/∂b₁ (2×1) = [0.1437, -0.1384]\n"
     )
 
 
@@ -92,9 +91,12 @@ def test_every_format_shows_every_step_and_shape(loss: str) -> None:
     net = seed_network(loss)
     text, markdown, latex, html = net.to_text(), net.to_markdown(), net.to_latex(), net.to_html()
     rich = views.render_rich_text(net, Settings(width=400))  # wide: no sentence wraps
+    ascii_text = net.to_text(unicode=False)  # where the stream cannot encode Unicode
     for step in net.steps:
-        assert step.text in text and step.text in rich
-        assert f"({step.result.shape[0]}x{step.result.shape[1]})" in text
+        assert step.text in ascii_text and ascii_text.isascii()
+        assert f"({step.result.shape[0]}×{step.result.shape[1]})" in text
+        assert f"({step.result.shape[0]}x{step.result.shape[1]})" in ascii_text
+    assert "δ₂ = ∂L/∂z₂" in text and "δ₂ = ∂L/∂z₂" in rich
     assert markdown.count("$$\n\\begin{aligned}") == len(net.steps)
     assert latex.count(r"\begin{align*}") == len(net.steps) + 2  # plus parameters and gradients
     assert html.count('<div class="step">') == len(net.steps)

@@ -27,7 +27,6 @@ import sympy
 
 from chainrule.derivation.bindings import full_values, put_back, resolver
 from chainrule.derivation.leaves import (
-    _eq,
     constant_rule,
     dependent_rule,
     derivative_rule,
@@ -41,7 +40,7 @@ from chainrule.derivation.leaves import (
     undefined_function_rule,
     variable_rule,
 )
-from chainrule.derivation.model import Rule, Sentence, Step, say
+from chainrule.derivation.model import Equals, Rule, Sentence, Step, say
 from chainrule.written import WrittenProduct, evaluated, is_written
 
 Values = tuple[sympy.Expr, ...]
@@ -341,7 +340,7 @@ def general_power_rule(expr: sympy.Expr, wrt: sympy.Symbol, ctx: Context) -> Ste
         wrt,
         say(
             "Logarithmic differentiation: ",
-            _eq(expr, sympy.exp(g * sympy.log(f), evaluate=False)),
+            Equals(expr, sympy.exp(g * sympy.log(f), evaluate=False)),
             ", so its derivative is ",
             expr,
             " times the derivative of ",

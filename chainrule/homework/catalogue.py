@@ -22,6 +22,7 @@ check the example names it, and ``docs/homework.md`` lists it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
@@ -56,7 +57,10 @@ from chainrule.homework.perturbations import (
     times,
     without_inner,
 )
-from chainrule.printing import plain
+from chainrule.printing import line
+
+#: How an expression is written in a sentence: ``printing.line`` (Unicode) or ``printing.plain``.
+Show = Callable[[sympy.Basic], str]
 
 __all__ = ["BY_NAME", "CATALOGUE", "Base", "ClassicMistake", "Values", "Variant", "d_dx"]
 
@@ -90,9 +94,10 @@ class ClassicMistake:
     composes: bool = False
 
 
-def d_dx(expr: sympy.Expr, wrt: sympy.Symbol) -> str:
-    """``d/dx sin(x)``, ``d/dx (x + 1)``: the derivative written out, parenthesised when needed."""
-    text = plain(expr)
+def d_dx(expr: sympy.Expr, wrt: sympy.Symbol, show: Show = line) -> str:
+    """``d/dx sin(x)``, ``d/dx (x + 1)``: the derivative written out, parenthesised when needed
+    (``show`` writes the expression: Unicode ``line`` for people, or ASCII ``plain``)."""
+    text = show(expr)
     if isinstance(expr, (sympy.Add, sympy.Mul)) or text.startswith("-"):
         text = f"({text})"
     return f"d/d{wrt} {text}"

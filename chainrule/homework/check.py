@@ -35,6 +35,7 @@ from chainrule.derivation.model import Derivation
 from chainrule.display import Displayable
 from chainrule.homework.equality import decide
 from chainrule.homework.mistakes import Diagnosis, Misstep, diagnose
+from chainrule.homework.points import show_point, simple_point
 from chainrule.parsing.inputs import read_expr
 from chainrule.recursion import run_deep
 from chainrule.written import evaluated
@@ -131,7 +132,7 @@ def judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
     """The verdict on ``answer`` as the derivative that ``derivation`` explains."""
     as_sympy = evaluated(answer)  # the answer as typed is kept for display; SymPy's form is compared
     decision = decide(derivation.result, as_sympy, domain=derivation.expr)
-    counter = None
+    counter, reason = None, decision.reason
     at, want, have = decision.point, decision.expected_value, decision.answer_value
     if at is not None and want is not None and have is not None:
         counter = Counterexample(
@@ -140,6 +141,9 @@ def judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
             got_value=have,
             difference=decision.difference,
         )
+        simpler = _simpler(counter, derivation, as_sympy)
+        if simpler is not counter:
+            counter, reason = simpler, f"they differ at {show_point(simpler.point)}"
     return CheckResult(
         expr=derivation.expr,
         answer=answer,
@@ -149,9 +153,27 @@ def judge(derivation: Derivation, answer: sympy.Expr) -> CheckResult:
         derivation=derivation,
         checked=decision.checked,
         decided_by=decision.by,
-        reason=decision.reason,
+        reason=reason,
         counterexample=counter,
         diagnosis=diagnose(derivation, as_sympy) if decision.equal is False else None,
+    )
+
+
+def _simpler(counter: Counterexample, derivation: Derivation, answer: sympy.Expr) -> Counterexample:
+    """The same verdict shown at a point a student can check by hand (x = 1, 2, 1/2, ...), when
+    one shows the difference as clearly; an impulse's or a complex value's point is kept."""
+    if not (isinstance(counter.expected_value, mpmath.mpf) and isinstance(counter.got_value, mpmath.mpf)):
+        return counter
+    variables = [s for s, _ in counter.point]
+    found = simple_point(variables, derivation.expr, derivation.result, answer)
+    if found is None:
+        return counter
+    point, want, have = found
+    return Counterexample(
+        point=tuple((v, point[v]) for v in variables),
+        expected_value=want,
+        got_value=have,
+        difference=want - have,
     )
 
 

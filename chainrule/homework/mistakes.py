@@ -35,11 +35,11 @@ from chainrule.derivation.bindings import full_values, put_back
 from chainrule.derivation.model import Binding, Derivation, Rule, Step
 from chainrule.derivation.numbering import labels_by_path
 from chainrule.derivation.rules import combine
-from chainrule.homework.catalogue import CATALOGUE, Base, ClassicMistake, Values, Variant, d_dx
+from chainrule.homework.catalogue import CATALOGUE, Base, ClassicMistake, Show, Values, Variant, d_dx
 from chainrule.homework.difference import FirstDifference, first_difference
 from chainrule.homework.equality import decide
 from chainrule.homework.points import decimal_number, value_at
-from chainrule.printing import plain
+from chainrule.printing import line
 
 __all__ = [
     "Candidate", "Diagnosis", "Explanation", "Misstep",
@@ -88,25 +88,28 @@ class Misstep:
         return self.mistake.title
 
 
-    @property
-    def location(self) -> str:
-        """``step 1.2 (chain rule on exp(5*x))``, with the names it uses."""
-        defs = "".join(f", {n} = {plain(e)}" for n, e in self.where)
-        return f"step {self.label} ({self.step.rule.title} rule on {plain(self.step.expr)}{defs})"
+    def location(self, show: Show = line) -> str:
+        """``step 1.2 (chain rule on exp(5x))``, with the names it uses."""
+        defs = "".join(f", {n} = {show(e)}" for n, e in self.where)
+        return f"step {self.label} ({self.step.rule.title} rule on {show(self.step.expr)}{defs})"
 
     @property
     def explanation(self) -> str:
-        """One sentence: in which step, what was done, and what the rule says."""
+        """One sentence: in which step, what was done, and what the rule says (Unicode)."""
+        return self.sentence(line)
+
+    def sentence(self, show: Show) -> str:
+        """The explanation with expressions written by ``show`` (``line`` or ASCII ``plain``)."""
         step = self.step
         fields: dict[str, str] = {
-            "d": d_dx(step.expr, step.wrt),
-            "expr": plain(step.expr),
-            "right": plain(step.result),
-            "wrong": plain(self.wrong.result),
+            "d": d_dx(step.expr, step.wrt, show),
+            "expr": show(step.expr),
+            "right": show(step.result),
+            "wrong": show(self.wrong.result),
             "wrt": str(step.wrt),
         }
-        fields.update({k: v if isinstance(v, str) else plain(v) for k, v in self.wrong.facts.items()})
-        where = "".join(f" ({n} = {plain(e)})" for n, e in self.where)
+        fields.update({k: v if isinstance(v, str) else show(v) for k, v in self.wrong.facts.items()})
+        where = "".join(f" ({n} = {show(e)})" for n, e in self.where)
         more = self.count - 1
         again = f" (and the same way in {more} more step{'s' if more > 1 else ''})" if more else ""
         return f"In step {self.label}{where}{again} you {self.mistake.says.format(**fields)}"

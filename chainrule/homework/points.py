@@ -327,6 +327,28 @@ def value_at(
     return re_value
 
 
+#: Points a teacher would pick first to show two expressions differ: x = 1, 2, 1/2, ...
+SIMPLE_VALUES = tuple(sympy.Rational(v) for v in ("1", "2", "1/2", "3", "-1", "-2", "1/3", "5"))
+
+
+def simple_point(
+    variables: Iterable[sympy.Symbol], domain: sympy.Expr, expected: sympy.Expr, answer: sympy.Expr
+) -> tuple[Point, mpmath.mpf, mpmath.mpf] | None:
+    """A simple point (every variable 1, or 2, or 1/2, ...) where ``domain`` is defined and
+    ``expected`` and ``answer`` are real and clearly different, with both values; or ``None``."""
+    names = list(variables)
+    for value in SIMPLE_VALUES:
+        point: Point = {v: value for v in names}
+        if value_at(domain, point, 15) is None:
+            continue
+        want, have = value_at(expected, point, 15), value_at(answer, point, 15)
+        if not (isinstance(want, mpmath.mpf) and isinstance(have, mpmath.mpf)):
+            continue
+        if max(abs(want), abs(have)) < 1e6 and abs(want - have) > 1e-6 * (1 + abs(want)):
+            return point, want, have
+    return None
+
+
 def show_number(value: sympy.Expr) -> str:
     """A point's coordinate for a sentence: exact when short (``50``, ``1/3``), else 6 digits."""
     if isinstance(value, sympy.Rational) and len(str(value)) <= 12:

@@ -124,6 +124,6 @@ def as_sympy(q: Quantity, digits: int) -> sympy.Basic:
     return column.T if q.shape[0] == 1 else column
 
 
-def shape_text(shape: Sequence[int]) -> str:
-    """``2x4``."""
-    return "x".join(map(str, shape))
+def shape_text(shape: Sequence[int], times: str = "x") -> str:
+    """``2x4`` (``2×4`` with ``times="×"``)."""
+    return times.join(map(str, shape))

@@ -23,6 +23,8 @@ from typing import Any
 import sympy
 from sympy import MatAdd, MatMul, MatrixSymbol, Transpose
 
+from chainrule.printing import UnicodeLinePrinter
+
 __all__ = [
     "LOSS",
     "Apply",
@@ -32,6 +34,7 @@ __all__ = [
     "Partial",
     "Scaled",
     "Transpose",
+    "line",
     "matrix",
     "vector",
 ]
@@ -100,7 +103,8 @@ class Partial(sympy.MatrixExpr):
         return by.shape
 
     def _sympystr(self, printer: Any) -> str:
-        return f"d{printer._print(self.args[0])}/d{printer._print(self.args[1])}"
+        d = "∂" if getattr(printer, "unicode_primes", False) else "d"
+        return f"{d}{printer._print(self.args[0])}/{d}{printer._print(self.args[1])}"
 
     def _latex(self, printer: Any) -> str:
         of, by = (printer._print(a) for a in self.args)
@@ -133,6 +137,10 @@ class Apply(sympy.MatrixExpr):
         return self.args[1].shape
 
     def _sympystr(self, printer: Any) -> str:
+        if getattr(printer, "unicode_primes", False):  # σ′(z₂), actₖ(zₖ)
+            plain_name, _, shown = _names(self.function)
+            name = _unicode_name(plain_name) if self.function in _OTHER_NAMES else shown
+            return f"{name}{'′' * self.order}({printer._print(self.args[1])})"
         return f"{_names(self.function)[0]}{chr(39) * self.order}({printer._print(self.args[1])})"
 
     def _latex(self, printer: Any) -> str:
@@ -206,7 +214,8 @@ class Scaled(sympy.MatrixExpr):
     def _sympystr(self, printer: Any) -> str:
         coefficient, arg, group = self._parts()
         inner = printer._print(arg)
-        head = "-" if coefficient == -1 else f"({printer._print(coefficient)})*"
+        times = "·" if getattr(printer, "unicode_primes", False) else "*"
+        head = "-" if coefficient == -1 else f"({printer._print(coefficient)}){times}"
         return f"{head}({inner})" if group else f"{head}{inner}"
 
     def _latex(self, printer: Any) -> str:
@@ -223,3 +232,59 @@ class Scaled(sympy.MatrixExpr):
         if coefficient == -1:
             return _mrow(printer, _token(printer, "mo", "−"), inner)
         return _mrow(printer, printer._print(coefficient), _token(printer, "mo", "\u2062"), inner)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789k+-n", "₀₁₂₃₄₅₆₇₈₉ₖ₊₋ₙ")
+_GREEK = {"delta": "δ"}
+
+
+def _unicode_name(name: str) -> str:
+    """``delta_2`` is ``δ₂``, ``h_{k-1}`` is ``hₖ₋₁``; a name with other subscripts stays."""
+    head, _, index = name.partition("_")
+    head = _GREEK.get(head, head)
+    index = index.removeprefix("{").removesuffix("}")
+    if index and all(c in "0123456789k+-n" for c in index):
+        return head + index.translate(_SUBSCRIPTS)
+    return head + ("_" + index if index else "")
+
+
+class NetworkLinePrinter(UnicodeLinePrinter):
+    """One line of Unicode for a network's formulas: ``δ₂ = diag(σ′(z₂))·∂L/∂h₂``, ``δ₂·h₁ᵀ``."""
+
+    def _print_MatrixSymbol(self, expr: MatrixSymbol) -> str:
+        return _unicode_name(expr.name)
+
+    def _print_Symbol(self, expr: sympy.Symbol) -> str:
+        return _unicode_name(expr.name)
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        """``0 if z ≤ 0, else 1`` (relu′), as the words a textbook uses."""
+        pieces = []
+        for value, condition in expr.args:
+            shown = self._print(value)
+            if condition is sympy.true:
+                pieces.append(f"else {shown}")
+            else:
+                test = self._print(condition).replace("<=", "≤").replace(">=", "≥")
+                pieces.append(f"{shown} if {test}")
+        return ", ".join(pieces)
+
+    def _print_sigmoid(self, expr: sympy.Expr) -> str:
+        return f"σ({self._print(expr.args[0])})"
+
+    def _print_Transpose(self, expr: Transpose) -> str:
+        inner = self._print(expr.arg)
+        return f"{inner}ᵀ" if isinstance(expr.arg, MatrixSymbol) else f"({inner})ᵀ"
+
+    def _print_MatMul(self, expr: MatMul) -> str:
+        args = list(expr.args)
+        sign = ""
+        if args and args[0] == -1:
+            sign, args = "-", args[1:]
+        parts = [f"({self._print(a)})" if isinstance(a, MatAdd) else self._print(a) for a in args]
+        return sign + "·".join(parts)
+
+
+def line(expr: sympy.Basic) -> str:
+    """A network formula as one line of Unicode (``printing.plain`` gives the ASCII form)."""
+    return str(NetworkLinePrinter().doprint(expr))

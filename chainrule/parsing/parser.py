@@ -37,9 +37,7 @@ from chainrule.parsing.names import (
     log_base,
     transposition_of,
 )
-from chainrule.parsing.names import (
-    known as entry_of,
-)
+from chainrule.parsing.names import known as entry_of
 from chainrule.recursion import run_deep
 
 __all__ = ["parse", "parse_assignment", "parse_symbol"]
@@ -262,8 +260,7 @@ class _Parser:
             return i
         power = None
         if exponent is not None:
-            inverted = inverse(name) if exponent == -1 else None
-            if inverted is not None:
+            if exponent == -1 and (inverted := inverse(name)) is not None:
                 name = inverted
             elif exponent >= 1:
                 power = exponent

@@ -9,11 +9,11 @@ import sympy
 from rich.panel import Panel
 from rich.text import Text
 
-from chainrule.homework.catalogue import d_dx
+from chainrule.homework.catalogue import Show, d_dx
 from chainrule.homework.check import CheckResult
 from chainrule.homework.mistakes import Diagnosis, Misstep
 from chainrule.printing import latex as latex_expr
-from chainrule.printing import machine, plain
+from chainrule.printing import line, machine, plain
 from chainrule.views.document import document
 from chainrule.views.html import HtmlRenderer, fragment
 from chainrule.views.json import dumps
@@ -34,23 +34,24 @@ def _same_form(result: CheckResult) -> bool:
 
 
 def render_text(result: CheckResult, settings: Settings | None = None) -> str:
-    """The verdict in a few plain lines."""
-    d = d_dx(result.expr, result.wrt)
+    """The verdict in a few lines: mathematics in Unicode, or ASCII where the settings say so."""
+    show = line if settings is None or settings.unicode else plain
+    d = d_dx(result.expr, result.wrt, show)
     if result.correct:
         same = _same_form(result)
-        extra = "" if same else f" (the same as {plain(result.expected)})"
-        return f"Correct: {plain(result.answer)} is {d}{extra}.\n"
+        extra = "" if same else f" (the same as {show(result.expected)})"
+        return f"Correct: {show(result.answer)} is {d}{extra}.\n"
     if result.correct is None:
         return (
-            f"Could not decide whether {plain(result.answer)} is {d}: {result.reason}.\n"
-            f"The derivative is {plain(result.expected)}.\n"
+            f"Could not decide whether {show(result.answer)} is {d}: {result.reason}.\n"
+            f"The derivative is {show(result.expected)}.\n"
         )
     lines = [
-        f"Wrong: {plain(result.answer)} is not {d}.",
-        f"The derivative is {plain(result.expected)}.",
+        f"Wrong: {show(result.answer)} is not {d}.",
+        f"The derivative is {show(result.expected)}.",
         f"They differ: {difference_text(result)}.",
     ]
-    return "\n".join(lines + diagnosis_lines(result)) + "\n"
+    return "\n".join(lines + diagnosis_lines(result, show)) + "\n"
 
 
 def difference_text(result: CheckResult) -> str:
@@ -60,12 +61,21 @@ def difference_text(result: CheckResult) -> str:
     return counterexample_text(result)
 
 
+def _number(value: Any) -> str:
+    """A point's coordinate or a value: exact when it is a short fraction (``1``, ``1/2``), whole
+    numbers without ``.0``, else 6 digits."""
+    if isinstance(value, sympy.Rational) and len(str(value)) <= 12:
+        return str(value)
+    text = decimal(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
 def counterexample_text(result: CheckResult) -> str:
     """``at x = 0.5 the derivative is 1 but the answer is 2``."""
     c = result.counterexample
     assert c is not None
-    point = ", ".join(f"{s} = {decimal(v)}" for s, v in c.point)
-    expected, got = decimal(c.expected_value), decimal(c.got_value)
+    point = ", ".join(f"{s} = {_number(v)}" for s, v in c.point)
+    expected, got = _number(c.expected_value), _number(c.got_value)
     text = f"the derivative is {expected} but the answer is {got}"
     if point:
         text = f"at {point} {text}"
@@ -74,7 +84,7 @@ def counterexample_text(result: CheckResult) -> str:
     return text
 
 
-def diagnosis_lines(result: CheckResult) -> list[str]:
+def diagnosis_lines(result: CheckResult, show: Show = line) -> list[str]:
     """The mistakes that give the answer, one sentence each; or where it first differs."""
     diagnosis = result.diagnosis
     if diagnosis is None:
@@ -82,7 +92,7 @@ def diagnosis_lines(result: CheckResult) -> list[str]:
     kind = diagnosis.kind
     if kind == "one":
         (misstep,) = diagnosis.explanations[0].missteps
-        return [f"Mistake: {misstep.title}. {misstep.explanation}"]
+        return [f"Mistake: {misstep.title}. {misstep.sentence(show)}"]
     if kind in ("either", "together"):
         missteps = [m for e in diagnosis.explanations for m in e.missteps]
         count = {2: "Two", 3: "Three"}.get(len(missteps), str(len(missteps)))
@@ -91,25 +101,25 @@ def diagnosis_lines(result: CheckResult) -> list[str]:
             if kind == "either"
             else f"{count} mistakes together give this answer:"
         )
-        return [head, *(f"- {m.title}. {m.explanation}" for m in missteps)]
-    return [f"It does not match a classic mistake. {first_difference_text(result)}"]
+        return [head, *(f"- {m.title}. {m.sentence(show)}" for m in missteps)]
+    return [f"It does not match a classic mistake. {first_difference_text(result, show)}"]
 
 
-def first_difference_text(result: CheckResult) -> str:
+def first_difference_text(result: CheckResult, show: Show = line) -> str:
     """``It first differs from the right one in step 1.2 (...): ...``."""
     assert result.diagnosis is not None
     found = result.diagnosis.first_difference
     if found is None:
         return "Compare it with the steps of chainrule derive."
     step = found.step
-    where = f"step {found.label} ({step.rule.title} rule on {plain(step.expr)})"
+    where = f"step {found.label} ({step.rule.title} rule on {show(step.expr)})"
     if not found.path:
         return (
             f"It differs from the right one already in {where}, the first rule used; "
             "compare it with the steps of chainrule derive."
         )
-    theirs = f", the answer has {plain(found.theirs)}" if found.theirs is not None else ""
-    right = plain(step.result)
+    theirs = f", the answer has {show(found.theirs)}" if found.theirs is not None else ""
+    right = show(step.result)
     return f"It first differs from the right one in {where}: the right result there is {right}{theirs}."
 
 
@@ -163,7 +173,7 @@ def check_to_dict(result: CheckResult, settings: Settings | None = None) -> dict
     if result.counterexample is not None:
         c = result.counterexample
         counter = {
-            "point": {str(s): decimal(v) for s, v in c.point},
+            "point": {str(s): _number(v) for s, v in c.point},
             "expected": decimal(c.expected_value),
             "answer": decimal(c.got_value),
             "difference": decimal(c.difference) if c.difference is not None else None,
@@ -201,7 +211,7 @@ def renderable(result: CheckResult, settings: Settings | None = None) -> Panel:
         style, title = "yellow", "could not decide"
     else:
         style, title = "red", "wrong"
-    body = Text(render_text(result).rstrip("\n"))
+    body = Text(render_text(result, settings).rstrip("\n"))
     body.highlight_words(["Correct:", "Wrong:", "Could not decide"], style=f"bold {style}")
     body.highlight_words(["Mistake:", "It does not match a classic mistake."], style="bold")
     return Panel(body, title=title, title_align="left", border_style=style, expand=False)

@@ -20,15 +20,20 @@ from typing import TYPE_CHECKING, Any
 import sympy
 
 from chainrule.derivation.jacobian import Jacobian, JacobianEntry, JacobianMatrix, MatrixChain
+from chainrule.derivation.model import Sentence
+from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered
 from chainrule.printing import latex, machine, plain
+from chainrule.views.document import render_sentence
 from chainrule.views.json import dumps
+from chainrule.views.matrices import html_fragment, html_page, tex_text, text_grid
+from chainrule.views.notation import OnelineMathPrinter, PlainMathPrinter
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
-    from chainrule.steps import Derivation
+    from chainrule.derivation.model import Derivation
 
 __all__ = ["SCHEMA", "render_html", "render_html_fragment", "render_latex", "render_markdown"]
 __all__ += ["render_rich", "render_rich_text", "render_text", "jacobian_to_dict", "render_json"]
@@ -39,93 +44,131 @@ SCHEMA = "chainrule/jacobian@1"
 # ------------------------------------------------------------------ the document
 
 
-def _title(j: Jacobian) -> str:
-    funcs = ", ".join(plain(f) for f in j.components)
-    wrt = ", ".join(str(x) for x in j.wrt)
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+class _Words:
+    """How the text views write mathematics: Unicode (``∂f₁/∂r``, ``r·cos(t)``) or ASCII."""
+
+    def __init__(self, unicode: bool = True) -> None:
+        self.printer = OnelineMathPrinter() if unicode else PlainMathPrinter()
+        self.unicode = unicode
+        self.d = "∂" if unicode else "d"
+        self.times = "×" if unicode else "x"
+
+    def expr(self, expr: sympy.Basic) -> str:
+        if self.unicode and isinstance(expr, sympy.Symbol):  # f_1 is f₁
+            name, _, index = expr.name.partition("_")
+            if index.isdigit():
+                return name + index.translate(_SUBSCRIPTS)
+        return self.printer.expr(expr)
+
+    def sentence(self, sentence: Any) -> str:
+        if not isinstance(sentence, Sentence):
+            return str(sentence)
+        return render_sentence(sentence, str, lambda sides: " = ".join(map(self.printer.expr, sides)))
+
+
+def _title(j: Jacobian, w: _Words | None = None) -> str:
+    w = w or _Words()
+    funcs = ", ".join(w.expr(f) for f in j.components)
+    wrt = ", ".join(w.expr(x) for x in j.wrt)
     where = ""
     if j.where:
-        where = ", where " + ", ".join(f"{name} = {plain(value)}" for name, value in j.where)
+        where = ", where " + ", ".join(f"{w.expr(name)} = {w.expr(value)}" for name, value in j.where)
     return f"Jacobian of ({funcs}) with respect to ({wrt}){where}"
 
 
-def _head(m: JacobianMatrix) -> str:
-    """``d(f_1, f_2)/d(r, t)``."""
-    return f"d({', '.join(map(str, m.names))})/d({', '.join(map(str, m.wrt))})"
+def _head(m: JacobianMatrix, w: _Words | None = None) -> str:
+    """``∂(f₁, f₂)/∂(r, t)``."""
+    w = w or _Words()
+    names = ", ".join(w.expr(n) for n in m.names)
+    return f"{w.d}({names})/{w.d}({', '.join(w.expr(x) for x in m.wrt)})"
 
 
-def _shape(m: JacobianMatrix) -> str:
-    return f"{m.shape[0]}x{m.shape[1]}"
+def _shape(m: JacobianMatrix, w: _Words | None = None) -> str:
+    return f"{m.shape[0]}{(w or _Words(False)).times}{m.shape[1]}"
 
 
-def _sections(j: Jacobian) -> list[tuple[str, JacobianMatrix | MatrixChain, bool]]:
+def _sections(j: Jacobian, w: _Words | None = None) -> list[tuple[str, JacobianMatrix | MatrixChain, bool]]:
     """(heading, content, show every step) in reading order."""
     if j.chain is None:
-        return [(f"Entries of J = {_head(j.matrix)}, {_shape(j.matrix)}", j.matrix, True)]
+        return [(f"Entries of J = {_head(j.matrix, w)}, {_shape(j.matrix, w)}", j.matrix, True)]
     outer, inner = j.chain.outer, j.chain.inner
     return [
-        (f"Outer Jacobian J_f = {_head(outer)}, {_shape(outer)}", outer, True),
-        (f"Inner Jacobian J_g = {_head(inner)}, {_shape(inner)}", inner, True),
+        (f"Outer Jacobian J_f = {_head(outer, w)}, {_shape(outer, w)}", outer, True),
+        (f"Inner Jacobian J_g = {_head(inner, w)}, {_shape(inner, w)}", inner, True),
         ("Matrix chain rule", j.chain, False),
-        (f"Entries of J = {_head(j.matrix)}, each by the multivariable chain rule", j.matrix, False),
+        (f"Entries of J = {_head(j.matrix, w)}, each by the multivariable chain rule", j.matrix, False),
     ]
 
 
-def _walk(derivation: Derivation | None) -> Iterator[tuple[Any, int]]:
+def _walk(derivation: Derivation | None, detail: str = DEFAULT_DETAIL) -> Iterator[tuple[Any, int]]:
+    """The steps ``chainrule derive`` shows at this level of detail, with their depths."""
     if derivation is None:
         return
-    for step, _, depth in derivation.walk():
-        yield step, depth
+    for item in numbered(derivation, detail):
+        yield item.step, item.depth
 
 
 # ------------------------------------------------------------------------ text
 
 
-def _entry_text(entry: JacobianEntry, steps: bool) -> list[str]:
-    label = f"({entry.row + 1}, {entry.column + 1}) d{entry.name}/d{entry.wrt} = {plain(entry.result)}"
+def _entry_text(entry: JacobianEntry, steps: bool, w: _Words, detail: str) -> list[str]:
+    name, wrt = w.expr(entry.name), w.expr(entry.wrt)
+    label = f"({entry.row + 1}, {entry.column + 1}) {w.d}{name}/{w.d}{wrt} = {w.expr(entry.result)}"
     lines = [f"  {label}"]
     if not steps:
-        lines.append(f"      {entry.text}")
+        lines.append(f"      {w.sentence(entry.text)}")
         return lines
     if entry.derivation is None:
-        lines.append(f"      {entry.text}")
-    for step, depth in _walk(entry.derivation):
+        lines.append(f"      {w.sentence(entry.text)}")
+    for step, depth in _walk(entry.derivation, detail):
         pad = "      " + "  " * depth
-        lines.append(f"{pad}d/d{step.wrt} ({plain(step.expr)}) = {plain(step.result)}")
-        lines.append(f"{pad}  {step.text}")
+        operand = w.expr(step.expr)
+        if isinstance(step.expr, (sympy.Add, sympy.Mul)) or operand.startswith("-"):
+            operand = f"({operand})"
+        lines.append(f"{pad}{w.d}/{w.d}{w.expr(step.wrt)} {operand} = {w.expr(step.result)}")
+        lines.append(f"{pad}  {w.sentence(step.text)}")
     return lines
 
 
-def _chain_text(chain: MatrixChain) -> list[str]:
-    lines = [f"  {chain.text}"]
+def _chain_text(chain: MatrixChain, w: _Words | None = None) -> list[str]:
+    w = w or _Words()
+    lines = [f"  {w.sentence(chain.text)}"]
+    product = "J_f(g)·J_g" if w.d == "∂" else "J_f(g) * J_g"
     for name, value in (
         ("J_f(g)", chain.outer_at_inner),
         ("J_g", chain.inner.result),
-        ("J_f(g) * J_g", chain.product),
+        (product, chain.product),
     ):
         lines.append(f"  {name} =")
-        lines.extend(text_grid(_rows(value), indent="    "))
+        lines.extend(text_grid(_rows(value, w), indent="    "))
     return lines
 
 
 def render_text(j: Jacobian, settings: Settings | None = None) -> str:
-    """Plain text; ``steps=False`` shows one sentence per entry instead of every step."""
-    show_steps = (settings or Settings()).steps
-    parts = [_title(j), ""]
-    for heading, content, all_steps in _sections(j):
+    """Text, mathematics in Unicode unless the settings ask for ASCII; ``steps=False`` shows
+    one sentence per entry instead of every step."""
+    settings = settings or Settings()
+    w = _Words(settings.unicode)
+    parts = [_title(j, w), ""]
+    for heading, content, all_steps in _sections(j, w):
         parts.append(heading)
         if isinstance(content, MatrixChain):
-            parts.extend(_chain_text(content))
+            parts.extend(_chain_text(content, w))
         else:
             for entry in content.walk():
-                parts.extend(_entry_text(entry, show_steps and all_steps))
+                parts.extend(_entry_text(entry, settings.steps and all_steps, w, settings.detail))
         parts.append("")
-    parts.append(f"J = {_head(j.matrix)} =")
-    parts.extend(text_grid(_rows(j.result), indent="  "))
+    parts.append(f"J = {_head(j.matrix, w)} =")
+    parts.extend(text_grid(_rows(j.result, w), indent="  "))
     return "\n".join(parts) + "\n"
 
 
-def _rows(matrix: sympy.MatrixBase) -> list[list[str]]:
-    return [[plain(matrix[i, k]) for k in range(matrix.cols)] for i in range(matrix.rows)]
+def _rows(matrix: sympy.MatrixBase, w: _Words | None = None) -> list[list[str]]:
+    w = w or _Words()
+    return [[w.expr(matrix[i, k]) for k in range(matrix.cols)] for i in range(matrix.rows)]
 
 
 # ------------------------------------------------------------------------ rich
@@ -509,81 +552,6 @@ def jacobian_to_dict(j: Jacobian, settings: Settings | None = None) -> dict[str,
         "matrix_latex": _bmatrix(j.result),
         "steps": steps,
     }
-
-
-# ------------------------------------------------------- shared with network.py
-
-
-def text_grid(rows: Sequence[Sequence[str]], *, indent: str = "") -> list[str]:
-    """A matrix as aligned text rows, ``[a  b]``, each column right-aligned."""
-    if not rows or not rows[0]:
-        return [f"{indent}[]"]
-    widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
-    return [f"{indent}[{'  '.join(c.rjust(w) for c, w in zip(row, widths))}]" for row in rows]
-
-
-def tex_text(text: str) -> str:
-    """Escape text for LaTeX's text mode."""
-    replacements = {
-        "\\": r"\textbackslash{}",
-        "_": r"\_",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "{": r"\{",
-        "}": r"\}",
-        "^": r"\^{}",
-        "~": r"\~{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-    }
-    return "".join(replacements.get(c, c) for c in text)
-
-
-#: The style sheet, scoped to ``.chainrule`` so a fragment can sit inside another page.
-CSS = """\
-.chainrule { font-family: "Latin Modern Roman", "STIX Two Text", Cambria, Georgia, serif;
-  line-height: 1.45; color: #1b1b1b; background: #fff; max-width: 64rem; margin: 0 auto; padding: 1.5rem; }
-.chainrule h1 { font-size: 1.5rem; margin: 0 0 .5rem; font-weight: 600; }
-.chainrule h2 { font-size: 1.2rem; margin: 1.6rem 0 .6rem; border-bottom: 1px solid #ccc; font-weight: 600; }
-.chainrule h3 { font-size: 1rem; margin: .6rem 0 .2rem; font-weight: 600; }
-.chainrule math { font-size: 1.1em; font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; }
-.chainrule math[display="block"] { display: inline math; math-style: normal; }
-.chainrule .eq { margin: .35rem 0 .35rem 1rem; overflow-x: auto; overflow-y: hidden; padding: .15rem 0; }
-.chainrule .step { border-left: 3px solid #9db4d0; padding: .1rem 0 .1rem .8rem; margin: .4rem 0; }
-.chainrule .text { margin: .1rem 0; }
-.chainrule .answer { background: #f3f7ee; border: 1px solid #c5d8b0; border-radius: .4rem;
-  padding: .4rem 1rem; }
-.chainrule .note { color: #555; font-size: .9rem; }
-.chainrule table { border-collapse: collapse; margin: .4rem 0 1rem; }
-.chainrule th, .chainrule td { border-bottom: 1px solid #ddd; padding: .3rem .8rem; text-align: left; }
-.chainrule th { font: 600 .85rem system-ui, sans-serif; border-bottom: 2px solid #999; }
-.chainrule footer { margin-top: 2rem; color: #777; font-size: .8rem; }
-@media print { .chainrule { max-width: none; padding: 0; } .chainrule .eq { overflow: visible; } }
-"""
-
-#: No network, no scripts: only the embedded style sheet.
-CSP = "default-src 'none'; style-src 'unsafe-inline'"
-
-
-def html_page(title: str, body: str) -> str:
-    """A whole, self-contained HTML document around ``body``."""
-    from chainrule import __version__
-
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n"
-        f'<main class="chainrule">\n{body}<footer>Made with chainrule {escape(__version__)}.</footer>\n'
-        "</main>\n</body>\n</html>\n"
-    )
-
-
-def html_fragment(body: str) -> str:
-    """``body`` in a ``<div class="chainrule">`` with the scoped style sheet (Jupyter)."""
-    return f'<div class="chainrule">\n<style>\n{CSS}</style>\n{body}</div>\n'
 
 
 def render_json(j: Jacobian, settings: Settings) -> str:

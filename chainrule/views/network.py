@@ -19,11 +19,13 @@ Symbols are the model's SymPy matrix expressions, printed by
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextvars import ContextVar
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from chainrule.neural import notation as nt
 from chainrule.neural.document import (
     as_sympy,
     derivative,
@@ -38,16 +40,9 @@ from chainrule.neural.document import (
 from chainrule.neural.inputs import LOSSES
 from chainrule.neural.model import BackwardStep, Network, Quantity
 from chainrule.printing import latex, plain
-from chainrule.views.jacobian import (
-    html_fragment,
-    html_page,
-    latex_document,
-    md_text,
-    shaped_mathml,
-    tex_text,
-    text_grid,
-)
+from chainrule.views.jacobian import latex_document, md_text, shaped_mathml
 from chainrule.views.json import dumps
+from chainrule.views.matrices import html_fragment, html_page, tex_text, text_grid
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
 
@@ -62,11 +57,25 @@ SCHEMA = "chainrule/network@1"
 # ------------------------------------------------------------------ shared parts
 
 
+#: Whether the text views being written use Unicode (set by ``render_text`` and ``render_rich``;
+#: JSON keeps the ASCII forms).
+_UNICODE: ContextVar[bool] = ContextVar("network_unicode", default=False)
+
+
+def _s(expr: sympy.Basic) -> str:
+    """A formula in the text views: ``δ₂·h₁ᵀ``, or ``delta_2*h_1.T`` in ASCII."""
+    return nt.line(expr) if _UNICODE.get() else plain(expr)
+
+
+def _shape(shape: Sequence[int]) -> str:
+    return shape_text(shape, "×" if _UNICODE.get() else "x")
+
+
 def _words(parts: Sequence[str | sympy.Basic], fmt: str) -> str:
     """A sentence of words and symbols in ``fmt`` (text, latex, markdown or html); an
     equation written as ``symbol, " = ", symbol`` is typeset as one formula."""
     if fmt == "text":
-        return "".join(p if isinstance(p, str) else plain(p) for p in parts)
+        return "".join(p if isinstance(p, str) else _s(p) for p in parts)
     runs: list[str | list[sympy.Basic]] = []
     for k, part in enumerate(parts):
         last = runs[-1] if runs else None
@@ -100,38 +109,38 @@ def _values_text(q: Quantity, digits: int) -> str:
 
 def _equation_text(step: BackwardStep) -> str:
     names = [step.result.symbol] + ([step.meaning] if step.meaning is not None else [])
-    return " = ".join(plain(n) for n in [*names, step.formula])
+    return " = ".join(_s(n) for n in [*names, step.formula])
 
 
 def _shapes_text(step: BackwardStep) -> str:
     joiner = " - " if step.operation == "difference" else ""
-    return f"({shape_text(step.result.shape)}) = " + joiner.join(
-        f"({shape_text(f.shape)})" for f in step.factors
+    return f"({_shape(step.result.shape)}) = " + joiner.join(
+        f"({_shape(f.shape)})" for f in step.factors
     )
 
 
 def _local_text(step: BackwardStep) -> str | None:
     if step.local is None:
         return None
-    text = f"{plain(step.local[0])} = {plain(step.local[1])}"
+    text = f"{_s(step.local[0])} = {_s(step.local[1])}"
     if step.activation is not None:
         prime, formula = derivative(step.activation)
-        text += f", where {plain(prime)} = {plain(formula)}"
+        text += f", where {_s(prime)} = {_s(formula)}"
     return text
 
 
 def _factor_rows(step: BackwardStep, digits: int) -> list[list[str]]:
-    rows = [[plain(q.symbol), shape_text(q.shape), _values_text(q, digits)] for q in step.factors]
+    rows = [[_s(q.symbol), _shape(q.shape), _values_text(q, digits)] for q in step.factors]
     return [
         *rows,
-        [f"= {plain(step.result.symbol)}", shape_text(step.result.shape), _values_text(step.result, digits)],
+        [f"= {_s(step.result.symbol)}", _shape(step.result.shape), _values_text(step.result, digits)],
     ]
 
 
 def _forward_rows(net: Network, digits: int) -> list[list[str]]:
     return [
-        [plain(r.quantity.symbol), r.role if r.definition is None else plain(r.definition),
-         shape_text(r.quantity.shape), _values_text(r.quantity, digits)]
+        [_s(r.quantity.symbol), r.role if r.definition is None else _s(r.definition),
+         _shape(r.quantity.shape), _values_text(r.quantity, digits)]
         for r in net.forward
     ]  # fmt: skip
 
@@ -154,7 +163,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = 
 
 
 def _step_text(step: BackwardStep, digits: int) -> list[str]:
-    lines = [f"  {_equation_text(step)}", f"    {step.text}"]
+    lines = [f"  {_equation_text(step)}", f"    {_words(step.sentence, 'text')}"]
     local = _local_text(step)
     if local is not None:
         lines.append(f"    local Jacobian: {local}")
@@ -170,23 +179,33 @@ def _labelled(label: str, values: str, indent: str = "  ") -> list[str]:
 
 
 def render_text(net: Network, settings: Settings | None = None) -> str:
-    """Plain text: parameters, forward pass, backward pass, gradients (``settings.digits`` digits)."""
-    digits = (settings or Settings()).digits
+    """Text: parameters, forward pass, backward pass, gradients (``settings.digits`` digits),
+    formulas in Unicode (``δ₂ = diag(σ′(z₂))·∂L/∂h₂``) unless the settings ask for ASCII."""
+    settings = settings or Settings()
+    token = _UNICODE.set(settings.unicode)
+    try:
+        return _text(net, settings.digits)
+    finally:
+        _UNICODE.reset(token)
+
+
+def _text(net: Network, digits: int) -> str:
     parts = [title(net), "", _words(intro(net), "text"), "", "Parameters"]
     for w, b, activation in parameters(net):
-        parts += _labelled(f"{plain(w.symbol)} ({shape_text(w.shape)})", _values_text(w, digits))
-        parts += _labelled(f"{plain(b.symbol)} ({shape_text(b.shape)})", _values_text(b, digits))
+        parts += _labelled(f"{_s(w.symbol)} ({_shape(w.shape)})", _values_text(w, digits))
+        parts += _labelled(f"{_s(b.symbol)} ({_shape(b.shape)})", _values_text(b, digits))
         parts.append(f"  activation {activation}")
     parts += ["", "Forward pass"]
     parts += _table(["quantity", "definition", "shape", "values"], _forward_rows(net, digits))
-    parts += ["", "Backward pass: from the loss back, downstream = local Jacobian x upstream", ""]
+    times = "×" if _UNICODE.get() else "x"
+    parts += ["", f"Backward pass: from the loss back, downstream = local Jacobian {times} upstream", ""]
     for heading, steps in sections(net):
         parts.append(heading)
         for step in steps:
             parts += _step_text(step, digits)
     parts.append("Gradients (shaped like the parameters)")
     for q in gradients(net):
-        parts += _labelled(f"{plain(q.symbol)} ({shape_text(q.shape)})", _values_text(q, digits))
+        parts += _labelled(f"{_s(q.symbol)} ({_shape(q.shape)})", _values_text(q, digits))
     return "\n".join(parts) + "\n"
 
 
@@ -194,8 +213,15 @@ def render_text(net: Network, settings: Settings | None = None) -> str:
 
 
 def render_rich(net: Network, settings: Settings | None = None) -> RenderableType:
-    """A rich renderable: the same sections as the text view, as tables."""
-    digits = (settings or Settings()).digits
+    """A rich renderable: the same sections as the text view, as tables (formulas in Unicode)."""
+    token = _UNICODE.set(True)
+    try:
+        return _rich(net, (settings or Settings()).digits)
+    finally:
+        _UNICODE.reset(token)
+
+
+def _rich(net: Network, digits: int) -> RenderableType:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
@@ -208,7 +234,7 @@ def render_rich(net: Network, settings: Settings | None = None) -> RenderableTyp
             t.add_row(*(Text(cell) for cell in row))
         return t
 
-    params = [[plain(q.symbol), shape_text(q.shape), _values_text(q, digits), activation]
+    params = [[_s(q.symbol), _shape(q.shape), _values_text(q, digits), activation]
               for w, b, activation in parameters(net) for q in (w, b)]  # fmt: skip
     parts: list[Any] = [
         Text(title(net), style="bold"),
@@ -226,13 +252,13 @@ def render_rich(net: Network, settings: Settings | None = None) -> RenderableTyp
             local = _local_text(step)
             parts += [
                 Text(_equation_text(step), style="bold"),
-                Text(step.text),
+                Text(_words(step.sentence, "text")),
                 *([Text(f"local Jacobian: {local}")] if local else []),
                 Text(f"shapes: {_shapes_text(step)}"),
                 table(None, ["quantity", "shape", "values"], _factor_rows(step, digits)),
                 Text(""),
             ]
-    grads = [[plain(q.symbol), shape_text(q.shape), _values_text(q, digits)] for q in gradients(net)]
+    grads = [[_s(q.symbol), _shape(q.shape), _values_text(q, digits)] for q in gradients(net)]
     parts.append(table("Gradients", ["gradient", "shape", "values"], grads))
     return Group(*parts)
 
