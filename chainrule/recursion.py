@@ -11,7 +11,9 @@ So every public call runs its work through :func:`run_deep`: in a worker
 thread with a stack of :data:`STACK_BYTES`, the recursion limit raised while
 any chainrule call runs, and the caller waiting for it at most the
 :class:`Budget`'s ``seconds``. A call made from inside that work (``derive``
-parsing its input) runs inline, under the same budget.
+parsing its input) runs inline, under the same budget. A worker that finished
+its call waits for the next one (at most :data:`MAX_IDLE` wait): starting a
+thread on so large a stack costs more than a small derivation.
 
 The recursion limit belongs to the interpreter, not to a thread, so it is
 counted: the first call in flight raises it, the last one to end puts back
