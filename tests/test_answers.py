@@ -7,6 +7,8 @@ compared with the book's answer:
 - no ``Piecewise``, and no family of functions the exercise and the book's answer do
   not use (trigonometric, hyperbolic, their inverses, exp and log, abs and sign);
 - no more compound fractions (a fraction inside a fraction) than the book's;
+- no more untidy sums than the book's: a factor whose terms share a number or a power
+  (``5(4x³ + 6x)`` for ``10x(2x² + 3)``), a sum left to multiply out (``−x + (x + 1)²``);
 - no more operations (``count_ops``) than the book's, except the few entries in
   ``LONGER`` where the book prints a form chainrule does not aim for, each with its reason
   (strict: an entry that no longer needs its exception fails, and is removed).
@@ -21,7 +23,7 @@ import sympy
 from test_textbook_data import ANSWERS, equal, parse, var_of
 
 import chainrule
-from chainrule.derivation.simplify import compound_fractions
+from chainrule.derivation.simplify import compound_fractions, untidy_sums
 
 #: Families of functions: sec x in an answer to an exercise about sin x is no new family.
 FAMILIES = {
@@ -70,6 +72,8 @@ def test_answer_has_the_textbook_form(case: dict[str, Any]) -> None:
     assert not ours.has(sympy.Piecewise), case["id"]
     assert _families(ours) <= allowed, f"{case['id']}: {ours} uses {_families(ours) - allowed}"
     assert compound_fractions(ours) <= compound_fractions(book), f"{case['id']}: {ours}"
+    if case["id"] not in LONGER:
+        assert untidy_sums(ours) <= untidy_sums(book), f"{case['id']}: {ours} is less tidy than {book}"
     longer = sympy.count_ops(ours) > sympy.count_ops(book)
     if case["id"] in LONGER:
         assert longer, f"{case['id']} is no longer longer than the book's answer: remove it from LONGER"

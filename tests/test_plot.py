@@ -217,3 +217,14 @@ def test_console_blocks_in_the_docs_are_what_the_tool_prints() -> None:
     for command, shown in found:
         output, code = run(command)
         assert output == shown and code == 2
+
+
+def test_tangent_line_follows_what_is_true_at_the_point(tmp_path: Path) -> None:
+    """No tangent at a kink, a vertical one at a cube root's 0, the extension's at a 0/0."""
+    with pytest.raises(UsageError, match="not differentiable"):
+        plot_data("abs(x)", at="0")
+    data = plot_data("x^(1/3)", at="0")
+    assert data.vertical and data.f_at == 0 and data.slope is None
+    removable = plot_data("sin(x)/x", at="0")
+    assert removable.f_at == pytest.approx(1) and removable.slope == pytest.approx(0)
+    plot("x^(1/3)", output=tmp_path / "p.png", at="0")

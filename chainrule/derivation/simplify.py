@@ -137,6 +137,7 @@ def _larger_than(expr: sympy.Expr, limit: int) -> bool:
         stack.extend(stack.pop().args)
     return False
 
+
 #: Nodes the passes leave alone (only ``factor_terms`` runs on an answer holding one).
 _OPAQUE = (sympy.Derivative, sympy.Subs, sympy.Piecewise, AppliedUndef, sympy.Integral)
 
@@ -213,8 +214,12 @@ class _Contents:
 
 def factor_terms(expr: sympy.Expr) -> sympy.Expr:
     """SymPy's ``factor_terms`` outside function arguments: ``e^(x² + x)`` keeps its argument as
-    written (SymPy's would write ``e^(x(x + 1))``); each function is a symbol while it runs."""
-    calls = expr.atoms(sympy.Function)
+    written (SymPy's would write ``e^(x(x + 1))``), and so does a symbolic exponent
+    (``10^(1 − x²)``, not ``10/10^(x²)``) unless its base has another power to meet
+    (``7^(4 − x²)·7^(x² − 4)``); each is a symbol while it runs."""
+    symbolic = [p for p in expr.atoms(sympy.Pow) if not p.exp.is_Number]
+    bases = [p.base for p in symbolic]
+    calls = expr.atoms(sympy.Function) | {p for p in symbolic if bases.count(p.base) == 1}
     if not calls:
         return sympy.factor_terms(expr)
     hide = {call: sympy.Dummy() for call in calls}
@@ -437,24 +442,68 @@ def _functions(expr: sympy.Expr) -> set[type]:
     return {type(f) for f in expr.atoms(sympy.Function, sympy.Piecewise)} - _RATIOS
 
 
+#: A form without compound fractions may have this many more operations than an ``original``
+#: with them (``(2√x + 1)/(4√x·√(x + √x))`` for ``(1 + 1/(2√x))/(2√(x + √x))``, 14 against 12).
+FRACTION_FREE_SLACK = 2
+
+
 def _best(candidates: Iterable[sympy.Expr], original: sympy.Expr) -> sympy.Expr:
-    """Never longer than ``original``; then the fewest compound fractions, the fewest functions
-    ``original`` does not use, the fewest operations; ties keep the earlier candidate."""
+    """Never longer than ``original`` (a form clearing its compound fractions a little longer);
+    then the fewest compound fractions, the fewest functions ``original`` does not use, the
+    fewest operations, the fewest untidy sums (:func:`untidy_sums`); ties keep the earlier
+    candidate."""
     limit = sympy.count_ops(original)
+    compound = compound_fractions(original)
     known = _functions(original)
-    best, best_key = original, (compound_fractions(original), 0, limit)
+    best, best_key = original, (compound, 0, limit, untidy_sums(original))
     seen = {original}
     for c in candidates:
         if c in seen:
             continue  # many passes leave an answer as it was: count it once
         seen.add(c)
         ops = sympy.count_ops(c)
-        if ops > limit:
+        fractions = compound_fractions(c)
+        if ops > (limit + FRACTION_FREE_SLACK if compound and not fractions else limit):
             continue
-        key = (compound_fractions(c), len(_functions(c) - known), ops)
+        key = (fractions, len(_functions(c) - known), ops, untidy_sums(c))
         if key < best_key:
             best, best_key = c, key
     return best
+
+
+def untidy_sums(expr: sympy.Expr) -> int:
+    """Sums a textbook would tidy, outside function arguments: a factor of a product whose
+    terms share a number or a power (``5(4x³ + 6x)``, which is ``10x(2x² + 3)``), and a
+    term of a sum holding a power of a sum or a product of sums to multiply out
+    (``−x + (x + 1)²``; but ``x²(a + b) + x(c + d)``, collected, is tidy)."""
+    count = 0
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_Mul:
+            count += sum(1 for f in node.args if f.is_Add and _has_content(f))
+        elif node.is_Add:
+            for term in node.args:
+                sums = [f for f in Mul.make_args(term) if f.is_Add or (f.is_Pow and f.base.is_Add)]
+                powers = [f for f in sums if f.is_Pow and f.exp.is_Integer and f.exp > 1]
+                count += len(powers) + (len(sums) > 1)
+        if node.is_Add or node.is_Mul or node.is_Pow:
+            stack.extend(node.args)
+    return count
+
+
+def _has_content(s: sympy.Expr) -> bool:
+    """Whether the terms of the sum ``s`` share a number other than ±1, or a symbol's power."""
+    content, _ = s.primitive()
+    if content not in (S.One, S.NegativeOne):
+        return True
+    shared = None
+    for term in s.args:
+        symbols = {b for b, e in term.as_powers_dict().items() if b.is_Symbol and e.is_Rational and e > 0}
+        shared = symbols if shared is None else shared & symbols
+        if not shared:
+            return False
+    return bool(shared)
 
 
 def _has_denominator(factors: Iterable[sympy.Expr]) -> bool:

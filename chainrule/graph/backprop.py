@@ -258,16 +258,26 @@ def forward(built: Built, point: Mapping[str, Num], definitions: Sequence[sympy.
             if missing is not None:
                 raise NoValue(built.nodes[missing].name)
             value = node.op.value(args)  # type: ignore[arg-type]
-            local = [checked(v) for v in node.op.local_values(args, value)]  # type: ignore[arg-type]
         except (NoValue, ArithmeticError, ValueError) as err:
             raise _undefined(built, node.children, values, f"{node.name} = {short(definition)}", err) from err
+        try:
+            local = [checked(v) for v in node.op.local_values(args, value)]  # type: ignore[arg-type]
+        except (ArithmeticError, ValueError) as err:  # x**(1/3) at 0 has a value, not a derivative
+            where = f"{node.name} = {short(definition)} is not differentiable"
+            raise _undefined(built, node.children, values, where, err, gradient=True) from err
         values.append(value)
         local_values.append(local)
     return Numbers(values, local_values)
 
 
 def _undefined(
-    built: Built, children: Sequence[int], values: Sequence[Num | None], where: str, err: Exception
+    built: Built,
+    children: Sequence[int],
+    values: Sequence[Num | None],
+    where: str,
+    err: Exception,
+    *,
+    gradient: bool = False,
 ) -> ChainruleError:
     """The one error for a node that has no value at the point."""
     if isinstance(err, NoValue):
@@ -283,6 +293,8 @@ def _undefined(
     if isinstance(err, (TooLarge, OverflowError)):
         reason = str(err) if isinstance(err, TooLarge) else "overflows a float"
         return LimitError(f"{where}{at} is too large ({reason})")
+    if gradient:
+        return UsageError(f"{where}{at}: its local gradient is undefined there ({err})")
     return UsageError(f"{where} is undefined{at} ({err})")
 
 

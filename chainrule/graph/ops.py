@@ -42,6 +42,7 @@ from chainrule.graph.values import (
     NoValue,
     TooLarge,
     checked,
+    denoised,
     divide,
     log,
     others_products,
@@ -426,7 +427,7 @@ class Call(_Templated):
             return self.evalf(self.template.formula, args)
         assert entry.value is not None
         try:
-            return checked(entry.value(full))
+            return denoised(entry.name, full, checked(entry.value(full)))
         except (ValueError, ZeroDivisionError) as err:
             raise DomainError(str(err)) from err
         except OverflowError as err:
@@ -444,6 +445,7 @@ class Call(_Templated):
             raise DomainError(str(err)) from err
         except OverflowError as err:
             raise TooLarge("overflows a float") from err
+        local = [denoised(entry.name, full, checked(g)) if isinstance(g, float) else g for g in local]
         return [local[k] for k in _edge_positions(self.slots)]
 
 

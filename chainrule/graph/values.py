@@ -10,6 +10,7 @@ passes: a complex or NaN result is a :class:`DomainError`, an exact value past
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -24,6 +25,7 @@ __all__ = [
     "NoValue",
     "TooLarge",
     "checked",
+    "denoised",
     "divide",
     "log",
     "others_products",
@@ -68,6 +70,25 @@ def checked(value: Any) -> Num:
     if math.isinf(number):
         raise TooLarge("overflows a float")
     return number
+
+
+#: The functions whose zeros and poles are at multiples of π/2, where a float argument
+#: (π/2 rounded) gives noise: ``cos(π/2)`` is 6.1e−17 in floats, 0 in fact.
+_TRIGONOMETRIC = frozenset({"sin", "cos", "tan", "cot", "sec", "csc"})
+
+
+def denoised(name: str, args: Sequence[Num], value: Num) -> Num:
+    """``value`` of ``name`` at ``args`` with floating-point noise dropped: a trigonometric
+    value within rounding of 0 (relative to the argument) is 0, and one as large as a
+    rounded pole is undefined (``tan(π/2)`` is not 1.6e16)."""
+    if name not in _TRIGONOMETRIC or not isinstance(value, float) or len(args) != 1:
+        return value
+    noise = 4 * sys.float_info.epsilon * max(1.0, abs(float(args[0])))
+    if abs(value) <= noise:
+        return Fraction(0)
+    if abs(value) * noise >= 1:
+        raise DomainError(f"{name} has a pole there")
+    return value
 
 
 def to_sympy(value: Num) -> sympy.Expr:

@@ -14,8 +14,8 @@ the right derivation.
 >>> result.correct
 False
 >>> print(result.mistake)
-In step 1 you wrote cos(x**2) for d/dx sin(x**2), leaving out the derivative of the inner \
-function x**2; the chain rule multiplies by it: d/dx sin(x**2) = 2*x*cos(x**2).
+In step 1 you wrote cos(x²) for d/dx sin(x²), leaving out the derivative of the inner \
+function x²; the chain rule multiplies by it: d/dx sin(x²) = 2x·cos(x²).
 >>> check("sin(x^2)", "2x cos(x^2)").correct
 True
 >>> check("5", "1").mistake.name

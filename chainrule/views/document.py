@@ -14,22 +14,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sympy
 
 from chainrule.derivation.at_point import PointValue, evaluate_at
 from chainrule.derivation.dependencies import Dependence, DependencyNode, dependency_tree, function_name
-from chainrule.derivation.model import Derivation, Equals, Sentence, Step
+from chainrule.derivation.model import Derivation, Equals, Sentence, Step, listing, say
 from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered_roots
 from chainrule.views.notation import (
     Diff,
     Equation,
     Math,
-    Product,
     StepMath,
     StepNotation,
-    Sum,
     answer_equation,
     dependents_of,
     exercise,
@@ -37,6 +35,7 @@ from chainrule.views.notation import (
     with_dependents,
 )
 from chainrule.views.settings import Settings
+from chainrule.written import WrittenProduct, WrittenSum
 
 
 @dataclass(frozen=True)
@@ -53,13 +52,17 @@ class NumberedStep:
 
 @dataclass(frozen=True, kw_only=True)
 class PointSection:
-    """The value at a point, as equations: ``f(2) = 4``, ``f'(2) = 10``, the tangent line."""
+    """The value at a point, as equations and sentences: ``f(2) = 4``, ``f'(2) = 10``, the
+    tangent line in point-slope and slope-intercept form (``y − 4 = 10(x − 2)``, i.e.
+    ``y = 10x − 16``) or ``x = a`` when vertical; ``notes`` say what a textbook says where
+    there is no plain value (outside the domain, not differentiable, a limit)."""
 
     value: PointValue
     point: tuple[Equation, ...]
-    derivative: Equation
+    derivative: Equation | None
     function_value: Equation | None = None
-    tangent: Equation | None = None
+    tangent: tuple[Equation, ...] = ()
+    notes: tuple[Sentence, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -146,7 +149,8 @@ def number_steps(
 def point_section(
     derivation: Derivation, at: tuple[tuple[sympy.Symbol, sympy.Expr], ...]
 ) -> PointSection | None:
-    """The equations of the value at a point: ``f(a) = …``, ``f'(a) = …``, ``y = f(a) + f'(a)(x - a)``."""
+    """The equations of the value at a point: ``f(a) = …``, ``f'(a) = …``, the tangent line,
+    and the sentences of :func:`point_notes`."""
     value = evaluate_at(derivation, at)
     if value is None:
         return None
@@ -163,21 +167,106 @@ def point_section(
     values = tuple(v for _, v in value.point)
     wrt = next((s for s in variables if s.name == derivation.wrt.name), derivation.wrt)
     lhs = sympy.Derivative(f(*variables), wrt, derivation.order).subs(dict(value.point))
-    function_value = tangent = None
-    if value.function_value is not None:
+    function_value = derivative = None
+    if value.function_value is not None and value.kind != "limit":
         function_value = Equation((Math(f(*values)), Math(value.function_value)))
-    if value.tangent is not None:
-        (variable,), (a,) = variables, values
-        slope = Product((Math(value.value), Math(variable - a)))
-        rhs = Sum((Math(value.function_value), slope)) if value.function_value != 0 else slope
-        tangent = Equation((Math(sympy.Symbol("y")), rhs))
+    if value.value is not None and value.kind != "limit":
+        derivative = Equation((Math(lhs), Math(value.value)))
     return PointSection(
         value=value,
         point=tuple(Equation((Math(s), Math(v))) for s, v in value.point),
-        derivative=Equation((Math(lhs), Math(value.value))),
+        derivative=derivative,
         function_value=function_value,
-        tangent=tangent,
+        tangent=tangent_equations(value),
+        notes=point_notes(value, lhs, derivation.order),
     )
+
+
+def tangent_equations(value: PointValue) -> tuple[Equation, ...]:
+    """The tangent line as Stewart writes it: ``y − f(a) = f′(a)(x − a)``, then, when that
+    reads differently, ``y = mx + b``; the vertical line ``x = a``; nothing without one."""
+    if value.vertical is not None:
+        return (Equation((Math(value.variables[0]), Math(value.vertical))),)
+    if value.tangent is None or value.function_value is None or value.value is None:
+        return ()
+    ((x, a),), y = value.point, sympy.Symbol("y")
+    if not value.exact:  # numbers too large to evaluate: the line as written, y = f(a) + f'(a)(x - a)
+        return (Equation((Math(y), Math(value.tangent))),)
+    m, fa = value.value, value.function_value
+    if m == 0:
+        return (Equation((Math(y), Math(fa))),)
+    lhs = WrittenSum(y, *sympy.Add.make_args(-fa), evaluate=False) if fa != 0 else y
+    rhs = m * x if a == 0 else x - a if m == 1 else _times(m, x - a)
+    point_slope = Equation((Math(lhs), Math(rhs)))
+    intercept = value.tangent - m * x
+    mx = m * x if m.is_Rational else _times(m, x)
+    line = WrittenSum(mx, *sympy.Add.make_args(intercept), evaluate=False) if intercept != 0 else mx
+    slope_intercept = Equation((Math(y), Math(line)))
+    if (str(lhs), str(rhs)) == (str(y), str(line)):  # y = mx: one form
+        return (slope_intercept,)
+    return (point_slope, slope_intercept)
+
+
+def _times(m: sympy.Expr, factor: sympy.Expr) -> sympy.Expr:
+    """``m·factor`` with the slope first, as written: ``4cos(4)(x − 2)``, ``−(x − π/2)``."""
+    coeff, factors = m.as_coeff_mul()
+    if coeff == -1 and not factors:
+        return sympy.Mul(-1, factor, evaluate=False)
+    if not coeff.is_Integer:  # (√3/2)(x − π/6)
+        return WrittenProduct(m, factor, evaluate=False)
+    head = (coeff,) if coeff != 1 else ()
+    return WrittenProduct(*head, *factors, factor, evaluate=False)
+
+
+def point_notes(value: PointValue, lhs: sympy.Expr, order: int) -> tuple[Sentence, ...]:
+    """What a textbook says at a point where there is no plain value (docs/answers.md)."""
+    if not value.point:
+        return ()
+    name = sympy.Symbol("f")
+    f = sympy.Function("f")(*(v for _, v in value.point))
+    if value.kind == "outside_domain":
+        what = " is not a real number: " if value.not_real else " is undefined: "
+        where = [Equals(s, v) for s, v in value.point]
+        words = ", so there is no derivative there." if order == 1 else "."
+        head = f if order == 1 else lhs
+        return (say(head, what, *listing(where), " is outside the domain of ", name, words),)
+    if len(value.point) != 1:
+        return ()
+    ((x, a),) = value.point
+    at = Equals(x, a)
+    g = name if order == 1 else sympy.Derivative(sympy.Function("f")(x), x, order - 1)
+    if value.kind == "limit":
+        parts: list[Any] = ["The formula is 0/0 at ", at, ", so ", name, " is undefined there; as ", x]
+        parts += [" approaches ", a, ", ", sympy.Function("f")(x), " approaches ", value.function_value]
+        if value.value is not None:
+            derivative = sympy.Derivative(sympy.Function("f")(x), x, order)
+            parts += [" and ", derivative, " approaches ", value.value]
+        parts += [" (the values of the continuous extension of ", name, ", whose tangent line is below)."]
+        return (say(*parts),)
+    if value.kind == "vertical_tangent":
+        grows = "increases" if value.one_sided == (sympy.oo, sympy.oo) else "decreases"
+        words = f" and its slope {grows} without bound from both sides, so the tangent line is vertical."
+        return (say(lhs, " does not exist: ", g, " is continuous at ", at, words),)
+    if value.kind != "not_differentiable":
+        return ()
+    head_parts: list[Any] = [name, " is not differentiable at ", at, ": "]
+    if order != 1:
+        head_parts = [lhs, " does not exist: "]
+    if value.one_sided is None:
+        tail = ["it is not continuous there."] if order == 1 else [g, " is not continuous at ", at, "."]
+        return (say(*head_parts, *tail),)
+    left, right = value.one_sided
+    sides = [*_side(left, "left", first=True), ", and ", *_side(right, "right", first=False), "."]
+    return (say(*head_parts, *sides),)
+
+
+def _side(limit: sympy.Expr | None, side: str, *, first: bool) -> list[Any]:
+    """One side of a derivative that does not exist, in words."""
+    if limit is None:
+        return [f"it is not defined to the {side}"]
+    if limit in (sympy.oo, -sympy.oo):
+        return [f"from the {side} its slope {'in' if limit == sympy.oo else 'de'}creases without bound"]
+    return [f"its derivative from the {side} is " if first else f"from the {side} it is ", limit]
 
 
 def render_sentence(

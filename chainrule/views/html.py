@@ -187,13 +187,15 @@ class HtmlRenderer(StepRenderer[str]):
         parts = [f'<section class="point">\n<h2>At {where}</h2>\n']
         if point.function_value is not None:
             parts.append(self.block(point.function_value))
+        parts.extend(f"<p>{self.sentence(note)}</p>\n" for note in point.notes)
         approx = ""
         if point.value.numeric is not None:
             approx = f"<mo>≈</mo>{p.expr(point.value.numeric)}"
-        parts.append(self.block(point.derivative, extra=approx))
-        if point.tangent is not None:
-            parts.append("<p>Tangent line:</p>\n")
-            parts.append(self.block(point.tangent))
+        if point.derivative is not None:
+            parts.append(self.block(point.derivative, extra=approx))
+        for i, line in enumerate(point.tangent):
+            parts.append("<p>Tangent line:</p>\n" if i == 0 else "<p>That is,</p>\n")
+            parts.append(self.block(line))
         parts.append("</section>\n")
         return "".join(parts)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json as _json
+from collections.abc import Callable
 from typing import Any
 
 import sympy
@@ -21,7 +22,7 @@ from chainrule.derivation.equations import function_form
 from chainrule.derivation.model import Derivation
 from chainrule.printing import latex, machine
 from chainrule.recursion import run_deep
-from chainrule.views.document import Document, NumberedStep, StepRenderer, document
+from chainrule.views.document import Document, NumberedStep, PointSection, StepRenderer, document
 from chainrule.views.notation import LatexMathPrinter, dependents_of
 from chainrule.views.numbers import as_float
 from chainrule.views.settings import Settings
@@ -67,14 +68,7 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         point = doc.point
         if point is not None:
             p = self.printer
-            out["at"] = {
-                "point": {_s(s): _s(v) for s, v in point.value.point},
-                "value": self._e(point.value.value),
-                "value_latex": p.doprint(point.derivative),
-                "numeric": as_float(point.value.value),
-                "tangent": _s(point.value.tangent) if point.value.tangent is not None else None,
-                "tangent_latex": p.doprint(point.tangent) if point.tangent is not None else None,
-            }
+            out["at"] = point_dict(point, p, self._e)
         return out
 
     def _print_step(self, item: NumberedStep) -> dict[str, Any]:
@@ -98,6 +92,32 @@ class JsonRenderer(StepRenderer[dict[str, Any]]):
         if step.held:
             entry["held"] = [_s(name) for name in step.held]
         return entry
+
+
+def point_dict(
+    point: PointSection, p: LatexMathPrinter, written: Callable[[sympy.Basic], str] = _s
+) -> dict[str, Any]:
+    """The ``at`` object: the values there and what is true there (docs/api.md); ``written``
+    writes the derivative's value (related rates: ``r'`` as ``parse`` reads it back)."""
+    value = point.value
+    sides = value.one_sided
+    forms = [p.doprint(eq) for eq in point.tangent]
+    return {
+        "point": {_s(s): _s(v) for s, v in value.point},
+        "kind": value.kind,
+        "function_value": _s(value.function_value) if value.function_value is not None else None,
+        "value": written(value.value) if value.value is not None else None,
+        "value_latex": p.doprint(point.derivative) if point.derivative is not None else None,
+        "numeric": as_float(value.value) if value.value is not None else None,
+        "one_sided": None
+        if sides is None
+        else {k: _s(v) if v is not None else None for k, v in zip(("left", "right"), sides)},
+        "tangent": _s(value.tangent) if value.tangent is not None else None,
+        "vertical_tangent": _s(value.vertical) if value.vertical is not None else None,
+        "tangent_latex": forms[-1] if forms else None,
+        "tangent_point_slope_latex": forms[0] if len(forms) == 2 else None,
+        "notes": [str(note) for note in point.notes],
+    }
 
 
 def derivation_to_dict(derivation: Derivation, settings: Settings | None = None) -> dict[str, Any]:

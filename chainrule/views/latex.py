@@ -271,11 +271,13 @@ class LatexRenderer(StepRenderer[list[str]]):
         rows: list[str] = [rf"& \text{{At }} {where}\text{{:}}"]
         if point.function_value is not None:
             rows.extend(self.row(point.function_value, "value", 1))
-        rows.extend(self.row(point.derivative, "derivative", 1))
+        rows.extend(rf"\intertext{{{self.sentence(note)}}}" for note in point.notes)
+        if point.derivative is not None:
+            rows.extend(self.row(point.derivative, "derivative", 1))
         if point.value.numeric is not None:
             rows.append(rf"& \quad \qquad \approx {p.expr(point.value.numeric)}")
-        if point.tangent is not None:
-            rows.extend(self.row(point.tangent, "tangent line", 1))
+        for i, line in enumerate(point.tangent):
+            rows.extend(self.row(line, "tangent line" if i == 0 else "that is", 1))
         return rows
 
     def document(self, doc: Document) -> str:

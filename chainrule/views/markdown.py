@@ -67,14 +67,16 @@ class MarkdownRenderer(StepRenderer[list[str]]):
         lines = [f"## At ${where}$", ""]
         if point.function_value is not None:
             lines.extend(self.block(point.function_value))
-        value = p.doprint(point.derivative)
-        if point.value.numeric is not None:
-            value += rf" \approx {p.expr(point.value.numeric)}"
-        lines.extend(["$$", value, "$$", ""])
-        if point.tangent is not None:
-            lines.append("Tangent line:")
-            lines.append("")
-            lines.extend(self.block(point.tangent))
+        for note in point.notes:
+            lines.extend([self.sentence(note), ""])
+        if point.derivative is not None:
+            value = p.doprint(point.derivative)
+            if point.value.numeric is not None:
+                value += rf" \approx {p.expr(point.value.numeric)}"
+            lines.extend(["$$", value, "$$", ""])
+        for i, line in enumerate(point.tangent):
+            lines.extend(["Tangent line:" if i == 0 else "That is,", ""])
+            lines.extend(self.block(line))
         return lines
 
     def render(self, doc: Document) -> str:

@@ -20,6 +20,7 @@ is a SymPy object printed by SymPy's own printers (through
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -169,6 +170,8 @@ class StepNotation:
         lhs, result = base.equation.sides
         if _printed(pieces) == _printed(step.result):
             return base
+        if _terms(_printed(pieces)) == _terms(_printed(step.result)):  # the same terms, reordered
+            return StepMath(equation=Equation((lhs, Math(pieces))), bindings=base.bindings)
         return StepMath(equation=Equation((lhs, Math(pieces), result)), bindings=base.bindings)
 
     def _print_chain(self, step: Step) -> StepMath:
@@ -246,6 +249,20 @@ class StepNotation:
 
     def _bindings(self, step: Step) -> tuple[Equation, ...]:
         return tuple(Equation((Math(name), Math(value))) for name, value in step.bindings)
+
+
+def _terms(text: str) -> Counter[str]:
+    """The signed top-level terms of a printed sum: ``a - b + c`` has ``+a``, ``-b``, ``+c``."""
+    found: Counter[str] = Counter()
+    depth, start, sign = 0, int(text.startswith("-")), "-" if text.startswith("-") else "+"
+    for k, c in enumerate(text):
+        depth += c in "([{"
+        depth -= c in ")]}"
+        if depth == 0 and text[k : k + 3] in (" + ", " - ") and k >= start:
+            found[sign + text[start:k]] += 1
+            sign, start = text[k + 1], k + 3
+    found[sign + text[start:]] += 1
+    return found
 
 
 def _printed(expr: sympy.Basic) -> str:

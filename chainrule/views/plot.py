@@ -225,6 +225,7 @@ class PlotData:
     at: float | None
     f_at: float | None
     slope: float | None
+    vertical: bool = False
 
 
 def _number(value: str | float | int | None, parameter: str) -> float | None:
@@ -304,15 +305,29 @@ def plot_data(
     f_x, fy = _cut_discontinuities(f, grid, fy, span)
     df_x, dfy = _cut_discontinuities(df, grid, dfy, span)
 
-    f_at = slope = None
-    if a is not None:
-        f_at = _real_at(f_expr, x, a)
-        slope = _real_at(df_expr, x, a)
-        if f_at is None:
-            raise UsageError(f"f is not defined at {x} = {a:g}, so there is no tangent line there")
-        if slope is None:
-            raise UsageError(f"f′ is not defined at {x} = {a:g}, so there is no tangent line there")
-    return PlotData(derivation, grid, fy, dfy, f_x, df_x, a, f_at, slope)
+    f_at, slope, vertical = _tangent_at(derivation, at, a) if a is not None else (None, None, False)
+    return PlotData(derivation, grid, fy, dfy, f_x, df_x, a, f_at, slope, vertical)
+
+
+def _tangent_at(derivation: Derivation, at: str | float | None, a: float) -> tuple[float, float | None, bool]:
+    """f(a), f′(a) and whether the tangent line is vertical, as ``derive --at`` decides them
+    (at_point.py): no tangent line outside the domain or where f is not differentiable."""
+    from chainrule.derivation.at_point import evaluate_at
+
+    x = derivation.wrt
+    point = evaluate_at(derivation, ((x, read_value("at", at, parameter="at")),))
+    assert point is not None
+    if point.kind == "outside_domain":
+        raise UsageError(
+            f"f is not defined at {x} = {a:g} (outside its domain), so there is no tangent line there"
+        )
+    if point.kind == "not_differentiable":
+        raise UsageError(f"f is not differentiable at {x} = {a:g}, so there is no tangent line there")
+    f_at = _real_at(point.function_value, x, a) if point.function_value is not None else None
+    slope = _real_at(point.value, x, a) if point.value is not None else None
+    if f_at is None or (slope is None and point.vertical is None):
+        raise UsageError(f"f′ is not defined at {x} = {a:g}, so there is no tangent line there")
+    return f_at, slope, point.vertical is not None
 
 
 def _span(*curves: np.ndarray) -> float:
@@ -367,7 +382,16 @@ def render_plot(data: PlotData, image: str) -> bytes:
     ax.plot(data.f_x, data.f, color="#1f5fa8", linewidth=2, label=_label("f", d.expr, x))
     ax.plot(data.df_x, data.df, color="#d0641c", linewidth=2, label=_label("f'", d.result, x))
     limits = _y_limits(data.f, data.df)
-    if data.at is not None and data.f_at is not None and data.slope is not None:
+    if data.at is not None and data.f_at is not None and data.vertical:
+        ax.axvline(
+            data.at,
+            color="#3a8a3a",
+            linewidth=1.4,
+            linestyle="--",
+            label=f"vertical tangent {x} = {data.at:.4g}",
+        )
+        ax.plot([data.at], [data.f_at], "o", color="#3a8a3a", zorder=5)
+    elif data.at is not None and data.f_at is not None and data.slope is not None:
         tangent = data.f_at + data.slope * (data.x - data.at)
         at_text = f"{data.at:.4g}"
         ax.plot(

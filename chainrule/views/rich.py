@@ -119,11 +119,13 @@ class RichRenderer(StepRenderer[Any]):
         parts: list[Any] = [Text(f"At {', '.join(p.doprint(eq) for eq in point.point)}:", style="bold")]
         if point.function_value is not None:
             parts.append(Formula(point.function_value))
-        parts.append(Formula(point.derivative))
+        parts.extend(Text(str(note)) for note in point.notes)
+        if point.derivative is not None:
+            parts.append(Formula(point.derivative))
         if point.value.numeric is not None:
             parts.append(Text(f"≈ {p.expr(point.value.numeric)}"))
-        if point.tangent is not None:
-            parts.append(Formula(point.tangent, prefix="tangent line: "))
+        for i, line in enumerate(point.tangent):
+            parts.append(Formula(line, prefix="tangent line: " if i == 0 else "i.e. "))
         return Group(*parts)
 
     def renderable(self, doc: Document) -> Group:

@@ -82,12 +82,14 @@ class TextRenderer(StepRenderer[list[str]]):
         lines = ["", f"At {', '.join(p.doprint(eq) for eq in point.point)}:"]
         if point.function_value is not None:
             lines.append("  " + p.doprint(point.function_value))
-        value = p.doprint(point.derivative)
-        if point.value.numeric is not None:
-            value += f" {'≈' if self.settings.unicode else '~='} {p.expr(point.value.numeric)}"
-        lines.append("  " + value)
-        if point.tangent is not None:
-            lines.append("  tangent line: " + p.doprint(point.tangent))
+        lines.extend("  " + self.sentence(note) for note in point.notes)
+        if point.derivative is not None:
+            value = p.doprint(point.derivative)
+            if point.value.numeric is not None:
+                value += f" {'≈' if self.settings.unicode else '~='} {p.expr(point.value.numeric)}"
+            lines.append("  " + value)
+        if point.tangent:
+            lines.append("  tangent line: " + ", i.e. ".join(p.doprint(eq) for eq in point.tangent))
         return lines
 
 
