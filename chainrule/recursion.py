@@ -11,7 +11,9 @@ So every public call runs its work through :func:`run_deep`: in a worker
 thread with a stack of :data:`STACK_BYTES`, the recursion limit raised while
 any chainrule call runs, and the caller waiting for it at most the
 :class:`Budget`'s ``seconds``. A call made from inside that work (``derive``
-parsing its input) runs inline, under the same budget.
+parsing its input) runs inline, under the same budget. A worker that finished
+its call waits for the next one (at most :data:`MAX_IDLE` wait): starting a
+thread on so large a stack costs more than a small derivation.
 
 The recursion limit belongs to the interpreter, not to a thread, so it is
 counted: the first call in flight raises it, the last one to end puts back
@@ -34,6 +36,8 @@ import contextvars
 import ctypes
 import dataclasses
 import math
+import os
+import queue
 import sys
 import threading
 import time
@@ -204,17 +208,32 @@ def deep_recursion(limit: int = RECURSION_LIMIT) -> Iterator[None]:
 # -- the worker ---------------------------------------------------------------------------
 
 _start_lock = threading.Lock()
+#: How many finished workers wait for the next call (a new thread's deep stack is mapped
+#: afresh and faulted in page by page: about 0.5 ms a call, more than a small derivation).
+MAX_IDLE = 2
+_idle: list[_Worker] = []
+_idle_lock = threading.Lock()
 
 
 class _Run:
-    """One call's worker: its outcome, and whether it may still be stopped."""
+    """One call: its outcome, whether it is done, and whether it may still be stopped."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
+        self.done = threading.Event()
         self.running = False
         self.stopped = False
         self.result: Any = None
         self.error: BaseException | None = None
+
+
+class _Worker:
+    """A thread with a deep stack that runs calls one after another, waiting in ``_idle`` between
+    them; a worker that was stopped, or finds ``MAX_IDLE`` others waiting, ends instead."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        self.thread: threading.Thread | None = None
 
 
 def run_deep(
@@ -243,8 +262,8 @@ def run_deep(
     run = _Run()
     context = contextvars.copy_context()
     context.run(_BUDGET.set, allowed)
-    thread = _start(run, function, args, kwargs, context, limit)
-    if thread is None:  # no thread could be started: run here, with the stack there is
+    worker = _take_worker()
+    if worker is None:  # no thread could be started: run here, with the stack there is
         try:
             with deep_recursion(limit):
                 _local.inside = True
@@ -253,12 +272,13 @@ def run_deep(
             raise _public(err) from err
         finally:
             _local.inside = False
+    worker.jobs.put((run, function, args, kwargs, context, limit))
+    thread = worker.thread
+    assert thread is not None
     try:
-        thread.join(timeout)
-        if thread.is_alive():
+        if not run.done.wait(timeout):
             _stop(run, thread)
-            thread.join(GRACE_SECONDS)
-            if thread.is_alive():
+            if not run.done.wait(GRACE_SECONDS):
                 raise BudgetError(seconds, abandoned=True)
     except BaseException:  # KeyboardInterrupt in the caller: stop the worker too
         _stop(run, thread)
@@ -270,20 +290,20 @@ def run_deep(
     return run.result
 
 
-def _start(
-    run: _Run,
-    function: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    context: contextvars.Context,
-    limit: int,
-) -> threading.Thread | None:
-    """Start the worker thread on a large stack (a smaller one if refused); ``None`` if none starts."""
+def _take_worker() -> _Worker | None:
+    """An idle worker, else a new one; ``None`` if no thread could be started."""
+    with _idle_lock:
+        if _idle:
+            return _idle.pop()
+    return _start()
+
+
+def _start() -> _Worker | None:
+    """Start a worker thread on a large stack (a smaller one if refused); ``None`` if none starts."""
     for stack in (STACK_BYTES, 32 << 20):
-        thread = threading.Thread(
-            target=_work, args=(run, function, args, kwargs, context, limit, stack),
-            name="chainrule", daemon=True,
-        )
+        worker = _Worker()
+        thread = threading.Thread(target=_serve, args=(worker, stack), name="chainrule", daemon=True)
+        worker.thread = thread
         with _start_lock:
             try:
                 previous = threading.stack_size(stack)
@@ -295,8 +315,41 @@ def _start(
                 continue
             finally:
                 threading.stack_size(previous)
-        return thread
+        return worker
     return None
+
+
+def _serve(worker: _Worker, stack: int) -> None:
+    """The worker's loop: each call, then back among the idle workers (unless it was stopped,
+    or enough wait already), and only then is the caller told that its call is done."""
+    _local.inside = True
+    _local.stack = stack
+    while True:
+        job = worker.jobs.get()
+        run, parked = job[0], False
+        try:
+            _work(*job)
+        except _Stop:  # a stop that arrived as its call ended: this worker ends
+            pass
+        finally:
+            with _idle_lock:
+                parked = not run.stopped and len(_idle) < MAX_IDLE
+                if parked:
+                    _idle.append(worker)
+            run.done.set()
+        if not parked:
+            return
+
+
+def _forget_workers() -> None:
+    """In a forked child: the parent's workers do not exist there."""
+    global _idle_lock
+    _idle.clear()
+    _idle_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 def _work(
@@ -306,11 +359,8 @@ def _work(
     kwargs: dict[str, Any],
     context: contextvars.Context,
     limit: int,
-    stack: int,
 ) -> None:
-    _local.inside = True
-    _local.stack = stack
-    _acquire(min(limit, stack // _BYTES_PER_FRAME))
+    _acquire(min(limit, _local.stack // _BYTES_PER_FRAME))
     try:
         try:
             with run.lock:

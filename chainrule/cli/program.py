@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Sequence
-from typing import Annotated
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
 
 import typer
 
@@ -19,17 +19,33 @@ from chainrule import __version__
 from chainrule.cli import check, derive, graph, jacobian, network, plot, worksheet
 from chainrule.cli.io import discard_stdout, error_line, handle_errors, shown
 
-app = typer.Typer(
-    name="chainrule",
-    help=(
-        "Derivatives explained step by step: every rule named, the chain rule in "
-        "Leibniz and Lagrange notation, every step machine-checked."
-    ),
-    epilog='Example: chainrule derive "sin(x**2)"',
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+#: Every command: its name, its function and the examples its help ends with.
+COMMANDS: dict[str, tuple[Callable[..., Any], str]] = {
+    "derive": (derive.derive, derive.EXAMPLES),
+    "graph": (graph.graph, graph.EXAMPLES),
+    "plot": (plot.plot, plot.EXAMPLES),
+    "check": (check.check, check.EXAMPLES),
+    "worksheet": (worksheet.worksheet, worksheet.EXAMPLES),
+    "jacobian": (jacobian.jacobian, jacobian.EXAMPLES),
+    "network": (network.network, network.EXAMPLES),
+}
+
+
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        name="chainrule",
+        help=(
+            "Derivatives explained step by step: every rule named, the chain rule in "
+            "Leibniz and Lagrange notation, every step machine-checked."
+        ),
+        epilog='Example: chainrule derive "sin(x**2)"',
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+
+app = _typer()
 
 
 def _version(value: bool) -> None:
@@ -70,13 +86,24 @@ def root(
         ctx.with_resource(command_budget(seconds=budget, whole=ctx.invoked_subcommand != "worksheet"))
 
 
-app.command(epilog=derive.EXAMPLES)(derive.derive)
-app.command(epilog=graph.EXAMPLES)(graph.graph)
-app.command(epilog=plot.EXAMPLES)(plot.plot)
-app.command(epilog=check.EXAMPLES)(check.check)
-app.command(epilog=worksheet.EXAMPLES)(worksheet.worksheet)
-app.command(epilog=jacobian.EXAMPLES)(jacobian.jacobian)
-app.command(epilog=network.EXAMPLES)(network.network)
+for _function, _examples in COMMANDS.values():
+    app.command(epilog=_examples)(_function)
+
+
+def _app_for(args: Sequence[str]) -> typer.Typer:
+    """The app, or for ``chainrule COMMAND ...`` the same app with that command alone.
+
+    Typer turns every command's signature into options on each run (about 10 ms for the
+    seven, a twentieth of a whole ``chainrule derive``); a command line that names its
+    command first needs only that one. Help, errors and output are the same.
+    """
+    if not args or args[0] not in COMMANDS:
+        return app
+    one = _typer()
+    one.callback()(root)
+    function, examples = COMMANDS[args[0]]
+    one.command(epilog=examples)(function)
+    return one
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -94,11 +121,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        code = app(args=args, prog_name="chainrule", standalone_mode=False)
+        code = _app_for(args)(args=args, prog_name="chainrule", standalone_mode=False)
     except ClickException as err:  # a usage error: one line, not typer's panel
         command = next((a for a in args if not a.startswith("-")), "")
-        known = {c.name or getattr(c.callback, "__name__", "") for c in app.registered_commands}
-        hint = f"see: chainrule {command} --help" if command in known else "see: chainrule --help"
+        hint = f"see: chainrule {command} --help" if command in COMMANDS else "see: chainrule --help"
         if isinstance(err, NoSuchOption):
             hint = 'an expression starting with - goes after --, as in chainrule check "cos(x)" -- "-sin(x)"'
         error_line(shown(f"error: {err.format_message()} ({hint})"))

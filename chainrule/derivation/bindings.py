@@ -26,6 +26,8 @@ from sympy.core.function import Application, AppliedUndef
 from sympy.core.numbers import _illegal
 from sympy.core.sorting import _nodes, default_sort_key, ordered
 
+from chainrule.written import is_written
+
 Binding = tuple[sympy.Symbol, sympy.Expr]
 
 #: ``_eval_subs`` methods that, when the old expression is a Symbol, only fall back to
@@ -62,19 +64,54 @@ def substitute(expr: sympy.Basic, pairs: Sequence[Binding]) -> sympy.Basic:
     without SymPy's evaluation (see :func:`_risky`): rebuilding ``tanh(value)``
     evaluated asks whether the value is real, and on such values that question
     costs time exponential in their depth. The parser built them the same way.
+
+    The names present are found once, not once per pair (each time a walk of the whole
+    tree): after ``old`` is replaced they are at most the others and those of ``new``. A
+    name that evaluation cancelled is then replaced in vain, which changes nothing.
     """
+    free = set(expr.free_symbols)
     for old, new in pairs:
-        if old not in expr.free_symbols:
+        if old not in free:
             continue  # subs would return expr unchanged
         if _subs_is_xreplace(expr) and not callable(new):
             if _risky(new):
-                with sympy.evaluate(False):
-                    expr = expr.xreplace({old: new})
+                expr = _replaced_unevaluated(expr, old, new)
             else:
                 expr = expr.xreplace({old: new})
+            free = (free - {old}) | new.free_symbols
         else:
             expr = expr.subs(old, new)
+            free = set(expr.free_symbols)
     return expr
+
+
+def _replaced_unevaluated(expr: sympy.Basic, old: sympy.Basic, new: sympy.Basic) -> sympy.Basic:
+    """``expr.xreplace({old: new})`` as it is inside ``sympy.evaluate(False)``: the nodes it
+    rebuilds are left unevaluated (a written sum or product becomes SymPy's own, unevaluated).
+    Without that context, which empties SymPy's whole cache as it begins and again as it ends:
+    twice for every link of a deep chain, and everything built before is built again."""
+    done: dict[int, sympy.Basic] = {}
+    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+    while stack:
+        node, ready = stack.pop()
+        if id(node) in done:
+            continue
+        if node == old or not node.args:
+            done[id(node)] = new if node == old else node
+            continue
+        if not ready:
+            stack.append((node, True))
+            stack.extend((a, False) for a in node.args if id(a) not in done)
+            continue
+        args = [done[id(a)] for a in node.args]
+        if all(a is b for a, b in zip(args, node.args)):
+            done[id(node)] = node
+            continue
+        build = node.func
+        if is_written(node):  # its constructor leaves SymPy's own Add or Mul when not told False
+            build = sympy.Add if isinstance(node, sympy.Add) else sympy.Mul
+        done[id(node)] = build(*args, evaluate=False)
+    return done[id(expr)]
 
 
 #: A value nested deeper than this, or with more nested hyperbolic functions of a sum or a
@@ -88,6 +125,8 @@ def _risky(value: sympy.Basic, *, deep: bool = True) -> bool:
     than ``RISKY_LAYERS`` nested hyperbolic functions, or (``deep``) more than ``DEEP`` levels."""
     if value.is_Atom:
         return False
+    if deep and _deeper_than(value, DEEP):  # found from the top, without walking a deep value whole
+        return True
     depth: dict[int, tuple[int, int]] = {}  # id -> (height, nested hyperbolic layers)
     stack = [value]
     while stack:
@@ -106,6 +145,22 @@ def _risky(value: sympy.Basic, *, deep: bool = True) -> bool:
         if (deep and height > DEEP) or layers > RISKY_LAYERS:
             return True
         depth[id(node)] = (height, layers)
+    return False
+
+
+def _deeper_than(value: sympy.Basic, levels: int) -> bool:
+    """Whether a node of ``value`` lies ``levels`` levels below its root: a search from the top
+    that goes no deeper, so it costs no more on a chain of 300 links than on one of 30."""
+    reached: dict[int, int] = {}  # id -> the deepest level it was reached at
+    stack = [(value, 0)]
+    while stack:
+        node, level = stack.pop()
+        if level >= levels:
+            return True
+        if reached.get(id(node), -1) >= level:
+            continue
+        reached[id(node)] = level
+        stack.extend((a, level + 1) for a in node.args)
     return False
 
 

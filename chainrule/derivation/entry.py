@@ -198,8 +198,9 @@ def _check_order(order: object) -> None:
 
 def _read_where(where: WhereLike, boundary: Boundary) -> dict[sympy.Symbol, sympy.Expr]:
     where_map = read_definitions(where, boundary=boundary)
+    reach = reachable(where_map)  # once: each call walks every definition
     for name in where_map:
-        if name in reachable(where_map)[name]:
+        if name in reach[name]:
             raise UsageError(
                 f"the {{where}} definitions are circular: {name} depends on itself", parameters=("where",)
             )
@@ -277,9 +278,10 @@ def _choose_wrt(
     with no variable at all is differentiated by ``x``.
     """
     base = set(expr.free_symbols)
+    reach = reachable(where) if where else {}
     for defined in where:
         if defined in base:
-            base |= reachable(where)[defined]
+            base |= reach[defined]
     candidates = sorted((s for s in base if s not in where), key=lambda s: s.name)
     if wrt is None:
         if len(candidates) == 1:
