@@ -133,3 +133,10 @@ def test_random_where_maps_agree_with_sympy(defs: list[tuple[str, str, str]], ou
         substituted = substituted.subs(sympy.Symbol(name, real=True), parse(where[name]))
     expected = sympy.diff(substituted, sympy.Symbol(wrt, real=True))
     assert compare(expected, d.result, domain=substituted).equal
+
+
+def test_a_chain_through_definitions_answers_in_the_variables() -> None:
+    # Found by test_random_where_maps_agree_with_sympy: the inner derivative was left as p.
+    d = chainrule.derive("p*q + r", wrt="n", where={"q": "m*m", "p": "m*q", "r": "n*p"}).verify()
+    m = next(s for s in d.result.free_symbols if s.name == "m")
+    assert d.result == m**3

@@ -124,7 +124,7 @@ def chain_factors(step: Step, values: Values) -> list[sympy.Expr]:
 def _combine_chain(step: Step, values: Values, where: Where) -> sympy.Expr:
     if step.bindings and all(name in where for name, _ in step.bindings):
         resolve = resolver(where)  # a chain through the user's definitions (related rates)
-        return sympy.Mul(*(resolve(f) for f in chain_factors(step, values)), values[-1])
+        return sympy.Mul(*(resolve(f) for f in (*chain_factors(step, values), values[-1])))
     return sympy.Mul(*chain_factors(step, values), values[-1])
 
 
