@@ -77,11 +77,13 @@ def _is_group(text: str) -> bool:
 def between(left: str, right: str) -> str:
     """What goes between two printed factors: nothing (``2x``, ``2wx``, ``x²y``,
     ``2(x + 1)``, ``(x + 1)(x − 1)``), a space (``x sin(x)``) or a dot where juxtaposition
-    would misread (``2·3``, ``x^a·(x + 1)``, ``cos(x)·x``, ``I·x``)."""
+    would misread (``2·3``, ``x^a·(x + 1)``, ``cos(x)·x``, ``I·x``, ``t·t``)."""
     if not right or right[0].isdigit() or right[0] in "-." or "^" in left or left.lstrip("-") == "I":
         return "·"
     if left.endswith(")") and not _is_group(left) and _LETTER.match(right):
         return "·"  # a letter after a function's call would read as more of its argument
+    if _LETTER.match(left) and right.isalpha() and left.lstrip("-")[0] == right:
+        return "·"  # t·t, x²·x: the same letter twice would read as one name
     simple_right = bool(_LETTER.match(right)) or right[0] in "(√"
     if _NUMBER.match(left) and simple_right:
         return ""
@@ -96,3 +98,10 @@ def pretty_baseline(form: Any) -> str:
     """A 2-D form's baseline row, its tall brackets read as ( and ), for ``between``."""
     row = form.picture[form.baseline] if form.height() > 1 else form.picture[0]
     return row.strip().translate(str.maketrans("⎛⎜⎝⎡⎢⎣⎞⎟⎠⎤⎥⎦", "((([[[)))]]]"))
+
+
+def repeated_letter(left: Any, right: Any) -> bool:
+    """Whether two SymPy factors are a letter written twice (``t·t``, ``x²·x``): the one place
+    LaTeX and MathML, which set powers as superscripts, need a visible dot in a product."""
+    base = left.base if getattr(left, "is_Pow", False) else left
+    return bool(getattr(right, "is_Symbol", False) and base == right)

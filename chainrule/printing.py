@@ -35,7 +35,7 @@ from sympy.printing.pretty.pretty import PrettyPrinter
 from sympy.printing.pretty.stringpict import prettyForm, stringPict
 from sympy.printing.str import StrPrinter
 
-from chainrule.juxtaposition import between, juxtapose, pretty_baseline
+from chainrule.juxtaposition import between, juxtapose, pretty_baseline, repeated_letter
 from chainrule.vocabulary import shown_name
 from chainrule.written import WrittenProduct, is_written
 
@@ -422,9 +422,19 @@ class WrittenLatexPrinter(WrittenOrder, LatexPrinter):
 
     def _print_WrittenProduct(self, expr: sympy.Mul) -> Any:
         rest = negated_factors(expr)
-        if rest is None:
+        if rest is not None:
+            return "-" + self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+        factors = list(expr.args)
+        if len(factors) < 2 or any(f.is_Pow and f.exp.is_negative for f in factors):
             return self._print_Mul(expr)
-        return "-" + self.parenthesize(rest, PRECEDENCE["Mul"], strict=True)
+        dots = [repeated_letter(factors[k - 1], factors[k]) for k in range(1, len(factors))]
+        if not any(dots):
+            return self._print_Mul(expr)
+        out = self.parenthesize(factors[0], PRECEDENCE["Mul"], strict=True)
+        for k, dot in enumerate(dots, start=1):  # t·t: a letter written twice
+            shown = self.parenthesize(factors[k], PRECEDENCE["Mul"], strict=True)
+            out += (r" \cdot " if dot else " ") + shown
+        return out
 
 
 class WrittenPrettyPrinter(WrittenOrder, PrettyPrinter):

@@ -340,3 +340,18 @@ def test_chromium_draws_the_graph_page(tmp_path: Path) -> None:
     dark, bars = dark_runs(tmp_path / "graph.png")
     assert dark > 3000
     assert bars > dark_runs(tmp_path / "flat.png")[1] + 3
+
+
+def test_a_subtracted_sum_keeps_its_brackets_and_a_repeated_letter_its_dot() -> None:
+    # The quotient rule with its pieces put in: (6t·t − (3t² − 3))/t², not 6tt − 3t² − 3.
+    from chainrule.views.mathml import mathml_expr
+    from chainrule.written import WrittenSum, product
+
+    t = sympy.Symbol("t", real=True)
+    pieces = WrittenSum(
+        product([6 * t, t]), product([sympy.S.NegativeOne, 3 * t**2 - 3, sympy.S.One]), evaluate=False
+    )
+    shown = "".join(re.sub(r"<[^>]+>", " ", mathml_expr(pieces)).split()).replace("\u2062", "")
+    assert shown == "6t·t−(3t2−3)"
+    latex = chainrule.derive("(3t^2-3)/t", "t").verify().to_latex()
+    assert latex.count(r"6 t \cdot t - \left(3 t^{2} - 3\right)") == 1

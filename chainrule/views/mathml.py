@@ -30,6 +30,7 @@ import sympy
 from sympy.printing.mathml import MathMLPresentationPrinter
 from sympy.printing.precedence import PRECEDENCE, precedence
 
+from chainrule.juxtaposition import repeated_letter
 from chainrule.printing import WrittenOrder, _DisplayDerivative, display_form, negated_factors
 from chainrule.views.notation import Diff, Fraction, MathPrinter, Prime
 from chainrule.vocabulary import shown_name
@@ -72,16 +73,43 @@ class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
             return str(super().mathml_tag(sympy.Mul(2, sympy.Symbol("_"), evaluate=False)))
         return str(super().mathml_tag(e))
 
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> Element:
+        """SymPy's sum, with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``."""
+        row = self.dom.createElement("mrow")
+        terms = self._as_ordered_terms(expr, order=order)
+        row.appendChild(self._print(terms[0]))
+        for term in terms[1:]:
+            negative = term.could_extract_minus_sign()
+            row.appendChild(self._mo("-" if negative else "+"))
+            shown = -term if negative else term
+            row.appendChild(self.parenthesize(shown, PRECEDENCE["Add"], strict=not negative))
+        return row
+
     def _print_WrittenProduct(self, expr: sympy.Mul) -> Element:
         rest = negated_factors(expr)
         if rest is None:
-            return self._print_Mul(expr)
+            return self._written_factors(expr)
         row = self.dom.createElement("mrow")
         row.appendChild(self._mo("-"))
         if precedence(rest) < PRECEDENCE["Mul"]:
             row.appendChild(self.parenthesize(rest, PRECEDENCE["Mul"]))
         else:
             row.appendChild(self._print(rest))
+        return row
+
+    def _written_factors(self, expr: sympy.Mul) -> Element:
+        """The factors as written, with a visible dot between a letter written twice (``t·t``);
+        otherwise, and for a product with a denominator, as SymPy draws it."""
+        factors = list(expr.args)
+        if len(factors) < 2 or any(f.is_Pow and f.exp.is_negative for f in factors):
+            return self._print_Mul(expr)
+        if not any(repeated_letter(a, b) for a, b in zip(factors, factors[1:])):
+            return self._print_Mul(expr)
+        row = self.dom.createElement("mrow")
+        for k, factor in enumerate(factors):
+            if k:
+                row.appendChild(self._mo("·" if repeated_letter(factors[k - 1], factor) else "\u2062"))
+            row.appendChild(self.parenthesize(factor, PRECEDENCE["Mul"]))
         return row
 
     def _print_Exp1(self, expr: sympy.Basic) -> Element:
