@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import NoVerify, choose_format, format_choices, handle_errors, show, verified
+from chainrule.cli.io import NoVerify, choose_format, chosen, format_choices, handle_errors, show, verified
 
 CheckFormat = format_choices("check")
 
@@ -49,5 +49,5 @@ def check(
 
         result = check_answer(expr, answer, wrt)
         verified(result.derivation, not no_verify)
-        show(result, choose_format("check", format.value if format else None, None), None)
+        show(result, choose_format("check", chosen(format), None), None)
     raise typer.Exit(result.exit_code)

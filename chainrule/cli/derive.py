@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from chainrule.cli.io import NoVerify, choose_format, format_choices, handle_errors, show, verified
+from chainrule.cli.io import NoVerify, choose_format, chosen, format_choices, handle_errors, show, verified
 from chainrule.errors import UsageError
 
 EXAMPLES = """\
@@ -148,7 +148,7 @@ def derive(  # long: typer declares every option in the signature
         from chainrule.derivation.entry import derive as derive_expr
         from chainrule.derivation.model import Derivation, Gradient
 
-        fmt = choose_format("derivation", format.value if format else None, output)
+        fmt = choose_format("derivation", chosen(format), output)
         variables = list(dict.fromkeys(wrt)) if wrt else [None]
         if (implicit is not None or parametric) and len(variables) > 1:
             raise UsageError("--implicit and --parametric take one --wrt")

@@ -17,6 +17,7 @@ import typer
 from chainrule.cli.io import (
     NoVerify,
     choose_format,
+    chosen,
     format_choices,
     handle_errors,
     show,
@@ -87,7 +88,7 @@ def graph(
         from chainrule.views import render
         from chainrule.views.registry import view
 
-        fmt = choose_format("graph", format.value if format else None, output)
+        fmt = choose_format("graph", chosen(format), output)
         suffix_format = choose_format("graph", None, output) if output is not None else None
         image = fmt if view("graph", fmt).image else None
         if fmt == "dot" and suffix_format is not None and view("graph", suffix_format).image:

@@ -299,6 +299,11 @@ def format_choices(kind: str, *, images: bool = False) -> type[enum.Enum]:
     return enum.Enum(f"{kind.title()}Format", {name: name for name in names}, type=str)  # type: ignore[return-value]
 
 
+def chosen(format: enum.Enum | None) -> str | None:
+    """The ``--format`` given, as its name, or ``None``."""
+    return None if format is None else str(format.value)
+
+
 def print_rich(renderable: Any) -> None:
     """Print a rich renderable on stdout (colour only on a terminal; ``NO_COLOR`` honoured)."""
     from rich.console import Console

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+from chainrule.cli.io import choose_format, chosen, format_choices, handle_errors, show
 
 EXAMPLES = """\
 Examples:
@@ -54,6 +54,6 @@ def jacobian(
     with handle_errors():
         from chainrule.derivation.jacobian import jacobian as build_jacobian
 
-        fmt = choose_format("jacobian", format.value if format else None, output)
+        fmt = choose_format("jacobian", chosen(format), output)
         result = build_jacobian(components, wrt, where=where or None)
         show(result, fmt, output, steps=steps, standalone=standalone)

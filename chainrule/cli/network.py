@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, format_choices, handle_errors, show
+from chainrule.cli.io import choose_format, chosen, format_choices, handle_errors, show
 
 EXAMPLES = """\
 Examples:
@@ -59,6 +59,6 @@ def network(
     with handle_errors():
         from chainrule.neural import network as build_network
 
-        fmt = choose_format("network", format.value if format else None, output)
+        fmt = choose_format("network", chosen(format), output)
         result = build_network(layers, activations, loss=loss, seed=seed, input=input, target=target)
         show(result, fmt, output, digits=digits, standalone=standalone)

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import NoVerify, error_line, handle_errors, read_input, shown, write_output
+from chainrule.cli.io import NoVerify, chosen, error_line, handle_errors, read_input, shown, write_output
 
 #: Show a progress bar (on a terminal) from this many exercises on.
 PROGRESS_FROM = 10
@@ -74,7 +74,7 @@ def worksheet(
 ) -> None:
     """Turn a file of exercises into a worksheet with worked solutions (LaTeX, Markdown or PDF)."""
     with handle_errors():
-        fmt = format.value if format else None
+        fmt = chosen(format)
         code = run_worksheet(file, output, fmt, solutions=solutions, jobs=jobs, verify=not no_verify)
     raise typer.Exit(code)
 

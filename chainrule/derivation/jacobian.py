@@ -42,7 +42,7 @@ from chainrule.printing import plain
 from chainrule.recursion import run_deep
 
 if TYPE_CHECKING:
-    from chainrule.steps import Derivation
+    from chainrule.derivation.model import Derivation
 
 __all__ = ["MAX_SIZE", "Jacobian", "JacobianEntry", "JacobianMatrix", "MatrixChain", "jacobian"]
 
@@ -53,7 +53,8 @@ MAX_SIZE = 8
 ExprLike: TypeAlias = "str | sympy.Expr"
 Binding: TypeAlias = "tuple[sympy.Symbol, sympy.Expr]"
 WhereLike: TypeAlias = (
-    "Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | str | None"
+    "Mapping[str | sympy.Symbol, ExprLike] | Iterable[tuple[str | sympy.Symbol, ExprLike]] | Iterable[str]"
+    " | str | None"
 )
 
 

@@ -26,7 +26,7 @@ import numpy as np
 import sympy
 
 if TYPE_CHECKING:
-    from chainrule.steps import Derivation
+    from chainrule.derivation.model import Derivation
 
 __all__ = ["ACTIVATIONS", "Activation", "Z", "activation_names"]
 

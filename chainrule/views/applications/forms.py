@@ -100,13 +100,9 @@ def textbook_equation(equation: Equation) -> Equation:
     return Equation(tuple(shown_node(side, positive_first) for side in equation.sides))
 
 
-def shown_sentence(
-    sentence: Sentence | str, functions: Iterable[sympy.Basic], *, leibniz: bool
-) -> Sentence | str:
+def shown_sentence(sentence: Sentence, functions: Iterable[sympy.Basic], *, leibniz: bool) -> Sentence:
     """A step's sentence with ``dy/dx`` (or ``y′``) for the derivatives of ``functions``, and
     sums led by a positive term. ``y = y(x)`` itself is left as it is."""
-    if isinstance(sentence, str):
-        return sentence
     found = tuple(functions)
 
     def show(expr: sympy.Basic) -> sympy.Basic:
