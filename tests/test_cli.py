@@ -255,3 +255,16 @@ def test_deep_nest_through_the_cli() -> None:
     assert result.exit_code == 0, result.output[-500:]
     data = json.loads(result.stdout)
     assert data["steps"][0]["rule"] == "chain"
+
+
+@pytest.mark.parametrize("command", ["derive", "check", "graph", "worksheet", "jacobian", "network"])
+def test_help_keeps_the_default_of_format(command: str) -> None:
+    # Rich reads "[default: ...]" as markup and drops it; the help says its default in words.
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "Output format (default:" in result.stdout or "Document format (default:" in result.stdout
+
+
+def test_help_keeps_the_default_budget() -> None:
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
+    assert "(default: 60)" in result.stdout

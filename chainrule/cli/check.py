@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import NoVerify, choose_format, chosen, format_choices, handle_errors, show, verified
+from chainrule.cli.io import (
+    NoVerify,
+    choose_format,
+    chosen,
+    format_choices,
+    format_option,
+    handle_errors,
+    show,
+    verified,
+)
 
 CheckFormat = format_choices("check")
 
@@ -31,15 +40,9 @@ def check(
         str | None,
         typer.Option("--wrt", "-x", help="Differentiate by VAR (needed when there are several)."),
     ] = None,
-    format: Annotated[  # noqa: A002 - the option is called --format
+    format: Annotated[  # noqa: A002
         CheckFormat | None,  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Output format (default: rich on a terminal, text otherwise).",
-            show_default=False,
-        ),
+        format_option("Output format (default: rich on a terminal, text otherwise)."),
     ] = None,
     no_verify: NoVerify = False,
 ) -> None:

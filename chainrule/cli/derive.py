@@ -8,7 +8,18 @@ from typing import Annotated, Any
 
 import typer
 
-from chainrule.cli.io import NoVerify, choose_format, chosen, format_choices, handle_errors, show, verified
+from chainrule.cli.io import (
+    NoVerify,
+    Standalone,
+    choose_format,
+    chosen,
+    format_choices,
+    format_option,
+    handle_errors,
+    output_option,
+    show,
+    verified,
+)
 from chainrule.errors import UsageError
 
 EXAMPLES = """\
@@ -88,16 +99,7 @@ def derive(  # long: typer declares every option in the signature
     order: Annotated[
         int, typer.Option("--order", "-n", min=1, max=20, help="How many times to differentiate.")
     ] = 1,
-    format: Annotated[  # noqa: A002 - the option is called --format
-        DeriveFormat | None,  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Output format [default: rich on a terminal, text otherwise, or from the --output suffix].",
-            show_default=False,
-        ),
-    ] = None,
+    format: Annotated[DeriveFormat | None, format_option()] = None,  # type: ignore[valid-type]  # noqa: A002
     notation: Annotated[
         Notation,
         typer.Option(case_sensitive=False, help="Chain-rule notation to show."),
@@ -119,18 +121,10 @@ def derive(  # long: typer declares every option in the signature
     ] = None,
     implicit: Implicit = None,
     parametric: ParametricFlag = False,
-    standalone: Annotated[
-        bool,
-        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
-    ] = False,
+    standalone: Standalone = False,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help="Write to FILE (atomically); the suffix picks the format if --format is not given.",
-        ),
+        output_option("Write to FILE (atomically); the suffix picks the format if --format is not given."),
     ] = None,
     detail: Annotated[
         Detail,
@@ -154,8 +148,14 @@ def derive(  # long: typer declares every option in the signature
             raise UsageError("--implicit and --parametric take one --wrt")
         derivations = tuple(
             derive_expr(
-                expr, variable, order=order, names=names, simplify=not no_simplify, where=where,
-                implicit=implicit, parametric=parametric,
+                expr,
+                variable,
+                order=order,
+                names=names,
+                simplify=not no_simplify,
+                where=where,
+                implicit=implicit,
+                parametric=parametric,
             )
             for variable in variables
         )

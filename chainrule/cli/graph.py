@@ -16,10 +16,13 @@ import typer
 
 from chainrule.cli.io import (
     NoVerify,
+    Standalone,
     choose_format,
     chosen,
     format_choices,
+    format_option,
     handle_errors,
+    output_option,
     show,
     verified,
     write_output,
@@ -56,28 +59,11 @@ def graph(
             help="A value for a variable (repeatable); without values the graph is symbolic.",
         ),
     ] = None,
-    format: Annotated[  # noqa: A002 - the option is called --format
-        GraphFormat | None,  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Output format (default: rich on a terminal, text otherwise, or from the --output suffix).",
-            show_default=False,
-        ),
-    ] = None,
-    standalone: Annotated[
-        bool,
-        typer.Option("--standalone", help="LaTeX: a complete document that compiles."),
-    ] = False,
+    format: Annotated[GraphFormat | None, format_option()] = None,  # type: ignore[valid-type]  # noqa: A002
+    standalone: Standalone = False,
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help="Write to FILE (atomically); .svg, .png or .pdf draws the graph with Graphviz.",
-        ),
+        output_option("Write to FILE (atomically); .svg, .png or .pdf draws the graph with Graphviz."),
     ] = None,
     no_verify: NoVerify = False,
 ) -> None:

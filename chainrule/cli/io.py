@@ -89,6 +89,23 @@ NoVerify = Annotated[
 ]
 
 
+#: ``--standalone``, for the commands that write LaTeX.
+Standalone = Annotated[bool, typer.Option("--standalone", help="LaTeX: a complete document that compiles.")]
+
+#: What ``--format`` says when the rich view is the default on a terminal.
+FORMAT_HELP = "Output format (default: rich on a terminal, text otherwise, or from the --output suffix)."
+
+
+def format_option(help: str = FORMAT_HELP) -> Any:  # noqa: A002 - typer's word
+    """The ``--format``/``-f`` option's declaration (its choices are the annotation's Enum)."""
+    return typer.Option("--format", "-f", case_sensitive=False, help=help, show_default=False)
+
+
+def output_option(help: str = "Write to FILE (atomically).") -> Any:  # noqa: A002 - typer's word
+    """The ``--output``/``-o`` option's declaration: a file, written atomically."""
+    return typer.Option("--output", "-o", dir_okay=False, help=help)
+
+
 def verified(result: Any, verify: bool) -> Any:
     """``result.verify()`` unless ``verify`` is false; a false step is reported as the bug it is."""
     if verify:
@@ -124,7 +141,7 @@ def message(err: ChainruleError) -> str:
     escaped: the caret under a parse error points at the escaped character."""
     if isinstance(err, ParseError):
         if err.text and err.column is not None and "\n" not in err.text and len(err.text) <= 200:
-            column = len(shown(err.text[:err.column]))
+            column = len(shown(err.text[: err.column]))
             escaped = ParseError(err.message, text=shown(err.text), column=column, hint=err.hint)
             return shown_lines(str(escaped))
         return shown_lines(str(err))
@@ -178,8 +195,10 @@ def write_output(data: str | bytes, path: Path | None) -> None:
                 stream.flush()
             else:  # every byte, or an error: a buffered write may stop short silently
                 stream.flush()
-                encoded = data if isinstance(data, bytes) else data.encode(
-                    stream.encoding or "utf-8", errors="backslashreplace"
+                encoded = (
+                    data
+                    if isinstance(data, bytes)
+                    else data.encode(stream.encoding or "utf-8", errors="backslashreplace")
                 )
                 write_all(fd, encoded)
         except OSError as err:
@@ -237,9 +256,11 @@ def read_input(source: str) -> str:
         if stream is None:
             raise ChainruleError("cannot read standard input: it is closed")
         try:
-            data = stream.buffer.read(MAX_INPUT_BYTES + 1) if hasattr(stream, "buffer") else stream.read(
-                MAX_INPUT_BYTES + 1
-            ).encode("utf-8")
+            data = (
+                stream.buffer.read(MAX_INPUT_BYTES + 1)
+                if hasattr(stream, "buffer")
+                else stream.read(MAX_INPUT_BYTES + 1).encode("utf-8")
+            )
         except OSError as err:
             raise ChainruleError(f"cannot read standard input: {err.strerror or err}") from None
         name = "standard input"

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, chosen, format_choices, handle_errors, show
+from chainrule.cli.io import (
+    Standalone,
+    choose_format,
+    chosen,
+    format_choices,
+    format_option,
+    handle_errors,
+    output_option,
+    show,
+)
 
 EXAMPLES = """\
 Examples:
@@ -35,20 +44,9 @@ def jacobian(
         typer.Option("--where", metavar="NAME=EXPR", help="An inner function (repeatable): the chain rule."),
     ] = None,
     steps: Annotated[bool, typer.Option("--steps/--no-steps", help="Show each entry's steps.")] = True,
-    format: Annotated[  # noqa: A002 - the option is called --format
-        JacobianFormat | None,  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Output format [default: rich on a terminal, text otherwise, or from the --output suffix].",
-            show_default=False,
-        ),
-    ] = None,
-    standalone: Annotated[bool, typer.Option("--standalone", help="LaTeX: a complete document.")] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE (atomically).")
-    ] = None,
+    format: Annotated[JacobianFormat | None, format_option()] = None,  # type: ignore[valid-type]  # noqa: A002
+    standalone: Standalone = False,
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """The Jacobian of COMPONENTS, every entry explained; with --where, J = J_f(g) · J_g."""
     with handle_errors():

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import choose_format, chosen, format_choices, handle_errors, show
+from chainrule.cli.io import (
+    Standalone,
+    choose_format,
+    chosen,
+    format_choices,
+    format_option,
+    handle_errors,
+    output_option,
+    show,
+)
 
 EXAMPLES = """\
 Examples:
@@ -40,20 +49,9 @@ def network(
         ),
     ] = None,
     digits: Annotated[int, typer.Option("--digits", min=1, max=15, help="Significant digits shown.")] = 4,
-    format: Annotated[  # noqa: A002 - the option is called --format
-        NetworkFormat | None,  # type: ignore[valid-type]
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Output format [default: rich on a terminal, text otherwise, or from the --output suffix].",
-            show_default=False,
-        ),
-    ] = None,
-    standalone: Annotated[bool, typer.Option("--standalone", help="LaTeX: a complete document.")] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", dir_okay=False, help="Write to FILE (atomically).")
-    ] = None,
+    format: Annotated[NetworkFormat | None, format_option()] = None,  # type: ignore[valid-type]  # noqa: A002
+    standalone: Standalone = False,
+    output: Annotated[Path | None, output_option()] = None,
 ) -> None:
     """Run a dense network forward and backward, layer by layer: downstream = local × upstream."""
     with handle_errors():

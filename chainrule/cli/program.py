@@ -69,7 +69,7 @@ def root(
             metavar="SECONDS",
             help=(
                 "Time the whole command may take (a worksheet: each line); past it the command "
-                "stops with a clear error. [default: 60]"
+                "stops with a clear error (default: 60)."
             ),
             show_default=False,
         ),

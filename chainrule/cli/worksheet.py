@@ -14,7 +14,17 @@ from typing import Annotated
 
 import typer
 
-from chainrule.cli.io import NoVerify, chosen, error_line, handle_errors, read_input, shown, write_output
+from chainrule.cli.io import (
+    NoVerify,
+    chosen,
+    error_line,
+    format_option,
+    handle_errors,
+    output_option,
+    read_input,
+    shown,
+    write_output,
+)
 
 #: Show a progress bar (on a terminal) from this many exercises on.
 PROGRESS_FROM = 10
@@ -45,24 +55,12 @@ def worksheet(
         str, typer.Argument(help="Exercises, one per line ('x^2 y ; wrt=y', '# comments'); - for stdin.")
     ],
     output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help="Write to FILE (atomically): .tex, .md, or .pdf (compiled with pdflatex).",
-        ),
+        Path | None, output_option("Write to FILE (atomically): .tex, .md, or .pdf (compiled with pdflatex).")
     ] = None,
-    format: Annotated[  # noqa: A002 - the option is called --format
+    format: Annotated[
         WorksheetFormat | None,
-        typer.Option(
-            "--format",
-            "-f",
-            case_sensitive=False,
-            help="Document format (default: from the --output suffix, else latex).",
-            show_default=False,
-        ),
-    ] = None,
+        format_option("Document format (default: from the --output suffix, else latex)."),
+    ] = None,  # noqa: A002
     solutions: Annotated[
         bool,
         typer.Option("--solutions/--answers-only", help="Worked solutions, or only an answer key."),

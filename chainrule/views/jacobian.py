@@ -25,7 +25,8 @@ from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered
 from chainrule.printing import latex, machine, plain
 from chainrule.views.document import render_sentence
 from chainrule.views.json import dumps
-from chainrule.views.matrices import html_fragment, html_page, tex_text, text_grid
+from chainrule.views.latex import escape_text as tex_text
+from chainrule.views.matrices import html_fragment, html_page, text_grid
 from chainrule.views.notation import OnelineMathPrinter, PlainMathPrinter
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings

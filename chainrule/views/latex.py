@@ -220,8 +220,10 @@ class LineBreaker:
 
 
 def escape_text(text: str) -> str:
-    r"""Escape ``text`` for ``\text{...}``."""
+    r"""Escape ``text`` for LaTeX's text mode (``\text{...}``, a paragraph, a heading)."""
     replacements = {
+        "<": r"\textless{}",
+        ">": r"\textgreater{}",
         "\\": r"\textbackslash{}",
         "{": r"\{",
         "}": r"\}",

@@ -1,5 +1,5 @@
-"""What the matrix views (Jacobians, dense networks) share: aligned text grids, LaTeX's text
-mode, and the self-contained HTML page."""
+"""What the matrix views (Jacobians, dense networks) share: aligned text grids and the
+self-contained HTML page."""
 
 from __future__ import annotations
 
@@ -13,25 +13,6 @@ def text_grid(rows: Sequence[Sequence[str]], *, indent: str = "") -> list[str]:
         return [f"{indent}[]"]
     widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
     return [f"{indent}[{'  '.join(c.rjust(w) for c, w in zip(row, widths))}]" for row in rows]
-
-
-def tex_text(text: str) -> str:
-    """Escape text for LaTeX's text mode."""
-    replacements = {
-        "\\": r"\textbackslash{}",
-        "_": r"\_",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "{": r"\{",
-        "}": r"\}",
-        "^": r"\^{}",
-        "~": r"\~{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-    }
-    return "".join(replacements.get(c, c) for c in text)
 
 
 #: The style sheet, scoped to ``.chainrule`` so a fragment can sit inside another page.

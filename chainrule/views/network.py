@@ -42,7 +42,8 @@ from chainrule.neural.model import BackwardStep, Network, Quantity
 from chainrule.printing import latex, plain
 from chainrule.views.jacobian import latex_document, md_text, shaped_mathml
 from chainrule.views.json import dumps
-from chainrule.views.matrices import html_fragment, html_page, tex_text, text_grid
+from chainrule.views.latex import escape_text as tex_text
+from chainrule.views.matrices import html_fragment, html_page, text_grid
 from chainrule.views.rich import plain_text
 from chainrule.views.settings import Settings
 

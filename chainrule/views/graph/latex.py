@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from chainrule.printing import latex as latex_expr
 from chainrule.views.graph.document import BackwardRow, GraphDocument, graph_document
+from chainrule.views.latex import escape_text as tex_text
 from chainrule.views.numbers import number_latex
 from chainrule.views.settings import Settings
 
@@ -38,23 +39,6 @@ def local_latex(row: BackwardRow) -> str:
         formula = f"\\left({formula}\\right)" if row.local_in_words else formula
         formula = f"{formula} = {number_latex(row.local_value)}"
     return f"{partial(name_latex(row.node), name_latex(row.source))} = {formula}"
-
-
-def tex_text(text: str) -> str:
-    """Escape text for LaTeX's text mode."""
-    replacements = {
-        "\\": r"\textbackslash{}",
-        "_": r"\_",
-        "&": r"\&",
-        "%": r"\%",
-        "$": r"\$",
-        "#": r"\#",
-        "{": r"\{",
-        "}": r"\}",
-        "^": r"\^{}",
-        "~": r"\~{}",
-    }
-    return "".join(replacements.get(c, c) for c in text)
 
 
 def latex_rows(doc: GraphDocument) -> tuple[list[list[str]], list[list[str]], list[tuple[str, str]]]:
