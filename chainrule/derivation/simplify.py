@@ -41,7 +41,7 @@ so a wrong pass would be caught.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import sympy
 from sympy import Add, Mul, S
@@ -374,7 +374,7 @@ def _sign_over_abs(expr: sympy.Expr) -> sympy.Expr:
                 parts[u] = parts.get(u, S.Zero) + k
         return _product(parts)
 
-    return _bottom_up(expr, lambda node: rewrite(node) if node.is_Mul else node)
+    return trigforms.bottom_up(expr, lambda node: rewrite(node) if node.is_Mul else node)
 
 
 def _roots_of_fractions(expr: sympy.Expr) -> sympy.Expr:
@@ -389,7 +389,7 @@ def _roots_of_fractions(expr: sympy.Expr) -> sympy.Expr:
             return node
         return _expand(num) ** node.exp / sympy.Abs(root) ** (2 * node.exp)
 
-    return _bottom_up(expr, rewrite)
+    return trigforms.bottom_up(expr, rewrite)
 
 
 def _square_root_of_monomial(expr: sympy.Expr) -> sympy.Expr | None:
@@ -405,25 +405,6 @@ def _square_root_of_monomial(expr: sympy.Expr) -> sympy.Expr | None:
         else:
             return None
     return Mul(*out)
-
-
-def _bottom_up(expr: sympy.Expr, rewrite: Callable[[sympy.Expr], sympy.Expr]) -> sympy.Expr:
-    """``rewrite`` applied to every node, children first (explicit stack)."""
-    done: dict[int, sympy.Expr] = {}
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if node.is_Atom:
-            done[id(node)] = node
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-            continue
-        args = [done[id(a)] for a in node.args]
-        new = node.func(*args) if any(a is not b for a, b in zip(args, node.args)) else node
-        done[id(node)] = rewrite(new)
-    return done[id(expr)]
 
 
 def _term_count(expr: sympy.Expr) -> int:

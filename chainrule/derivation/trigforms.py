@@ -15,6 +15,8 @@ Double angles are not formed: ``2 sin x cos x`` stays (a textbook prints both).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy
 from sympy import Add, Mul, S
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
@@ -121,6 +123,21 @@ def ratios(expr: sympy.Expr) -> sympy.Expr:
     """Products and sums of trigonometric and hyperbolic functions tidied, bottom-up, in one walk."""
     if not expr.has(TrigonometricFunction, sympy.tanh, sympy.sinh, sympy.cosh):
         return expr
+    return bottom_up(expr, _tidied)
+
+
+def _tidied(node: sympy.Expr) -> sympy.Expr:
+    if node.is_Mul:
+        return _products(node)
+    if node.is_Pow and node.exp.is_Integer and node.exp < 0 and type(node.base) in _SIN_COS:
+        return _products(node)
+    if node.is_Add:
+        return _sums(node)
+    return node
+
+
+def bottom_up(expr: sympy.Expr, rewrite: Callable[[sympy.Expr], sympy.Expr]) -> sympy.Expr:
+    """``rewrite`` applied to every node, children first (explicit stack)."""
     done: dict[int, sympy.Expr] = {}
     stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
     while stack:
@@ -134,13 +151,7 @@ def ratios(expr: sympy.Expr) -> sympy.Expr:
             continue
         args = [done[id(a)] for a in node.args]
         new = node.func(*args) if any(a is not b for a, b in zip(args, node.args)) else node
-        if new.is_Mul:
-            new = _products(new)
-        elif new.is_Pow and new.exp.is_Integer and new.exp < 0 and type(new.base) in _SIN_COS:
-            new = _products(new)
-        elif new.is_Add:
-            new = _sums(new)
-        done[id(node)] = new
+        done[id(node)] = rewrite(new)
     return done[id(expr)]
 
 
