@@ -11,24 +11,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal, TypeAlias, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, overload
 
 import sympy
 
-from chainrule.derivation import implicit as implicit_module
-from chainrule.derivation import parametric as parametric_module
 from chainrule.derivation.bindings import hyperbolic_nest
 from chainrule.derivation.dependencies import reachable
 from chainrule.derivation.engine import make_engine
-from chainrule.derivation.implicit import Implicit
 from chainrule.derivation.model import Derivation, Rule, Step, say
-from chainrule.derivation.parametric import Parametric
 from chainrule.derivation.simplify import final_form
 from chainrule.errors import UsageError, VariableError
 from chainrule.parsing.equations import is_equation
 from chainrule.parsing.inputs import Boundary, read_definitions, read_expr, read_symbol
 from chainrule.printing import plain
 from chainrule.recursion import run_deep
+
+if TYPE_CHECKING:  # equations and curves are read only when asked for (start-up time)
+    from chainrule.derivation.implicit import Implicit
+    from chainrule.derivation.parametric import Parametric
 
 MAX_ORDER = 20
 
@@ -170,6 +170,8 @@ def _dispatch(
                 "{where} does not apply to a parametric curve", parameters=("where", "parametric")
             )
         _check_order(order)
+        from chainrule.derivation import parametric as parametric_module
+
         return parametric_module.read(
             expr, wrt, order=order, simplify=simplify, choose_wrt=choose_wrt,
             make_engine=lambda exprs, variable: make_engine(exprs, variable, names, {})[0].derive,
@@ -182,6 +184,8 @@ def _dispatch(
     if implicit is None:
         return _derive(expr, wrt, order=order, names=names, simplify=simplify, where=where, boundary=boundary)
     _check_order(order)
+    from chainrule.derivation import implicit as implicit_module
+
     return implicit_module.read(
         expr, wrt, implicit=implicit, order=order, where=_read_where(where, boundary), simplify=simplify,
         choose_wrt=choose_wrt, make_engine=lambda exprs, variable, where_map: make_engine(
