@@ -133,3 +133,12 @@ def test_multivariable_outside_the_domain() -> None:
     derivation = chainrule.derive("ln(x*y)", "x")
     result = evaluate_at(derivation, read_point(["x=0", "y=1"]))
     assert result.kind == "outside_domain" and result.value is None
+
+
+def test_an_undefined_function_at_a_point_says_no_tautology_and_no_clash() -> None:
+    # f(1) = f(1) said nothing, and "f(1) = f(1)²" named two functions f.
+    alone = chainrule.derive("f(x)").verify().to_text(at="x=1")
+    assert "f(1) = f(1)" not in alone and "f′(1) = f′(1)" not in alone
+    assert "tangent line: y - f(1) = (x - 1) f′(1)" in alone
+    squared = chainrule.derive("f(x)^2").verify().to_text(at="x=1")
+    assert "z(1) = f(1)²" in squared and "z′(1) = 2 f(1) f′(1)" in squared

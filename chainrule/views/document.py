@@ -22,6 +22,7 @@ from chainrule.derivation.at_point import PointValue, evaluate_at
 from chainrule.derivation.dependencies import Dependence, DependencyNode, dependency_tree, function_name
 from chainrule.derivation.model import Derivation, Equals, Sentence, Step, listing, say
 from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered_roots
+from chainrule.printing import plain
 from chainrule.views.notation import (
     Diff,
     Equation,
@@ -163,14 +164,18 @@ def point_section(
             if value.function_value is not None and value.function_value.is_number else None,
         )
     variables = value.variables
-    f = sympy.Function("f")
+    where = derivation.where_dict
+    fname = function_name(derivation.expr, *where.values(), *where)  # not the exercise's own f
+    f = sympy.Function(fname)
     values = tuple(v for _, v in value.point)
     wrt = next((s for s in variables if s.name == derivation.wrt.name), derivation.wrt)
     lhs = sympy.Derivative(f(*variables), wrt, derivation.order).subs(dict(value.point))
     function_value = derivative = None
-    if value.function_value is not None and value.kind != "limit":
+    # f(1) = f(1) for an undefined f says nothing: such a line is left out.
+    known = value.function_value is not None and value.kind != "limit"
+    if known and _says_something(f(*values), value.function_value):
         function_value = Equation((Math(f(*values)), Math(value.function_value)))
-    if value.value is not None and value.kind != "limit":
+    if value.value is not None and value.kind != "limit" and _says_something(lhs, value.value):
         derivative = Equation((Math(lhs), Math(value.value)))
     return PointSection(
         value=value,
@@ -178,8 +183,13 @@ def point_section(
         derivative=derivative,
         function_value=function_value,
         tangent=tangent_equations(value),
-        notes=point_notes(value, lhs, derivation.order),
+        notes=point_notes(value, lhs, derivation.order, fname),
     )
+
+
+def _says_something(lhs: sympy.Basic, rhs: sympy.Basic) -> bool:
+    """Whether ``lhs = rhs`` is more than a name said twice (``f(1) = f(1)`` for an undefined f)."""
+    return plain(lhs) != plain(rhs)
 
 
 def tangent_equations(value: PointValue) -> tuple[Equation, ...]:
@@ -218,12 +228,12 @@ def _times(m: sympy.Expr, factor: sympy.Expr) -> sympy.Expr:
     return WrittenProduct(*head, *factors, factor, evaluate=False)
 
 
-def point_notes(value: PointValue, lhs: sympy.Expr, order: int) -> tuple[Sentence, ...]:
+def point_notes(value: PointValue, lhs: sympy.Expr, order: int, fname: str = "f") -> tuple[Sentence, ...]:
     """What a textbook says at a point where there is no plain value (docs/answers.md)."""
     if not value.point:
         return ()
-    name = sympy.Symbol("f")
-    f = sympy.Function("f")(*(v for _, v in value.point))
+    name = sympy.Symbol(fname)
+    f = sympy.Function(fname)(*(v for _, v in value.point))
     if value.kind == "outside_domain":
         what = " is not a real number: " if value.not_real else " is undefined: "
         where = [Equals(s, v) for s, v in value.point]
