@@ -26,6 +26,7 @@ from sympy.core.function import Application, AppliedUndef
 from sympy.core.numbers import _illegal
 from sympy.core.sorting import _nodes, default_sort_key, ordered
 
+from chainrule.walk import changed, rebuilt
 from chainrule.written import is_written
 
 Binding = tuple[sympy.Symbol, sympy.Expr]
@@ -90,28 +91,16 @@ def _replaced_unevaluated(expr: sympy.Basic, old: sympy.Basic, new: sympy.Basic)
     rebuilds are left unevaluated (a written sum or product becomes SymPy's own, unevaluated).
     Without that context, which empties SymPy's whole cache as it begins and again as it ends:
     twice for every link of a deep chain, and everything built before is built again."""
-    done: dict[int, sympy.Basic] = {}
-    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in done:
-            continue
-        if node == old or not node.args:
-            done[id(node)] = new if node == old else node
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if id(a) not in done)
-            continue
-        args = [done[id(a)] for a in node.args]
-        if all(a is b for a, b in zip(args, node.args)):
-            done[id(node)] = node
-            continue
+
+    def combine(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
+        if not changed(node, args):
+            return node
         build = node.func
         if is_written(node):  # its constructor leaves SymPy's own Add or Mul when not told False
             build = sympy.Add if isinstance(node, sympy.Add) else sympy.Mul
-        done[id(node)] = build(*args, evaluate=False)
-    return done[id(expr)]
+        return build(*args, evaluate=False)
+
+    return rebuilt(expr, lambda node: new if node == old else None, combine)
 
 
 #: A value nested deeper than this, or with more nested hyperbolic functions of a sum or a

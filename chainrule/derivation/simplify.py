@@ -50,6 +50,7 @@ from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from chainrule.derivation import trigforms
+from chainrule.walk import rebuilt
 
 #: Above this many nodes (as a tree), the rules' answer stays as it is: every pass, and
 #: ``count_ops`` itself, walks the tree, which for a nest of depth d has O(d²) nodes.
@@ -252,24 +253,20 @@ def _expanded_terms(expr: sympy.Expr) -> int:
 
 def _expand(expr: sympy.Expr) -> sympy.Expr:
     """Products and integer powers of sums multiplied out, never inside a function's argument."""
-    done: dict[int, sympy.Expr] = {}
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if not (node.is_Add or node.is_Mul or (node.is_Pow and node.args[1].is_Integer and node.args[1] > 0)):
-            done[id(node)] = node
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-            continue
-        new = node.func(*(done[id(a)] for a in node.args))
+
+    def leaf(node: sympy.Basic) -> sympy.Basic | None:
+        inside = node.is_Add or node.is_Mul or (node.is_Pow and node.args[1].is_Integer and node.args[1] > 0)
+        return None if inside else node
+
+    def combine(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
+        new = node.func(*args)
         if new.is_Pow:
             new = sympy.expand_multinomial(new, deep=False)
         if new.is_Mul:
             new = sympy.expand_mul(new, deep=False)
-        done[id(node)] = new
-    return done[id(expr)]
+        return new
+
+    return rebuilt(expr, leaf, combine)
 
 
 def _collect_sum(s: sympy.Expr, wrt: sympy.Symbol | None) -> sympy.Expr:

@@ -21,6 +21,8 @@ import sympy
 from sympy import Add, Mul, S
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
+from chainrule.walk import changed, rebuilt
+
 #: sin, cos, tan, cot, sec, csc as powers (s, c) of sin and cos.
 _SIN_COS: dict[type, tuple[int, int]] = {
     sympy.sin: (1, 0),
@@ -137,22 +139,12 @@ def _tidied(node: sympy.Expr) -> sympy.Expr:
 
 
 def bottom_up(expr: sympy.Expr, rewrite: Callable[[sympy.Expr], sympy.Expr]) -> sympy.Expr:
-    """``rewrite`` applied to every node, children first (explicit stack)."""
-    done: dict[int, sympy.Expr] = {}
-    stack: list[tuple[sympy.Expr, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if node.is_Atom:
-            done[id(node)] = node
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args)
-            continue
-        args = [done[id(a)] for a in node.args]
-        new = node.func(*args) if any(a is not b for a, b in zip(args, node.args)) else node
-        done[id(node)] = rewrite(new)
-    return done[id(expr)]
+    """``rewrite`` applied to every node, children first (``walk.rebuilt``)."""
+
+    def combine(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
+        return rewrite(node.func(*args) if changed(node, args) else node)
+
+    return rebuilt(expr, lambda node: node if node.is_Atom else None, combine)
 
 
 def _degree(term: sympy.Expr) -> int:

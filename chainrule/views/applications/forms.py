@@ -21,6 +21,7 @@ import sympy
 from chainrule.derivation.model import Equals, Part, Sentence
 from chainrule.printing import dependent_form
 from chainrule.views.notation import Equation, Math, shown_node
+from chainrule.walk import changed, rebuilt
 from chainrule.written import WrittenProduct, WrittenSum, is_written
 
 __all__ = ["positive_first", "shown_sentence", "tangent_forms", "textbook_equation"]
@@ -50,22 +51,9 @@ def positive_first(expr: sympy.Basic) -> sympy.Basic:
     >>> line(positive_first(-x - y))
     '-x - y'
     """
-    done: dict[int, sympy.Basic] = {}
-    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if id(node) in done:
-            continue
-        if not node.args or not isinstance(node, (sympy.Expr, sympy.Tuple)):
-            done[id(node)] = node
-            continue
-        if not ready:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if id(a) not in done)
-            continue
-        args = [done[id(a)] for a in node.args]
-        changed = any(a is not b for a, b in zip(args, node.args))
-        new = _rebuilt(node, args) if changed else node
+
+    def combine(node: sympy.Basic, args: list[sympy.Basic]) -> sympy.Basic:
+        new = _rebuilt(node, args) if changed(node, args) else node
         if isinstance(new, sympy.Mul) and not is_written(node):
             new = _rate_last(new)
         if isinstance(new, sympy.Add) and not is_written(node):
@@ -74,8 +62,9 @@ def positive_first(expr: sympy.Basic) -> sympy.Basic:
             if lead is not None and _negative(terms[0]):
                 terms.remove(lead)
                 new = WrittenSum(lead, *terms, evaluate=False)
-        done[id(node)] = new
-    return done[id(expr)]
+        return new
+
+    return rebuilt(expr, lambda node: None if isinstance(node, (sympy.Expr, sympy.Tuple)) else node, combine)
 
 
 def _is_rate(factor: sympy.Basic) -> bool:
