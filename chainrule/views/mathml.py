@@ -40,7 +40,25 @@ __all__ = ["ChainruleMathMLPrinter", "MathMLMathPrinter", "math_block", "mathml_
 _PRIMES = {1: "′", 2: "″", 3: "‴"}
 
 
-class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
+class _BracketedSums(MathMLPresentationPrinter):
+    """SymPy's MathML printer with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``
+    (SymPy prints the minus and then the sum bare). Beneath ``WrittenOrder``, which
+    decides the order of the terms."""
+
+    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> Element:
+        """SymPy's sum, with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``."""
+        row = self.dom.createElement("mrow")
+        terms = self._as_ordered_terms(expr, order=order)
+        row.appendChild(self._print(terms[0]))
+        for term in terms[1:]:
+            negative = term.could_extract_minus_sign()
+            row.appendChild(self._mo("-" if negative else "+"))
+            shown = -term if negative else term
+            row.appendChild(self.parenthesize(shown, PRECEDENCE["Add"], strict=not negative))
+        return row
+
+
+class ChainruleMathMLPrinter(WrittenOrder, _BracketedSums):
     """SymPy's presentation printer with primes, cases, and a fixed multiplication sign."""
 
     _keep = "old"
@@ -72,18 +90,6 @@ class ChainruleMathMLPrinter(WrittenOrder, MathMLPresentationPrinter):
         if isinstance(e, sympy.Mul):
             return str(super().mathml_tag(sympy.Mul(2, sympy.Symbol("_"), evaluate=False)))
         return str(super().mathml_tag(e))
-
-    def _print_Add(self, expr: sympy.Add, order: str | None = None) -> Element:
-        """SymPy's sum, with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``."""
-        row = self.dom.createElement("mrow")
-        terms = self._as_ordered_terms(expr, order=order)
-        row.appendChild(self._print(terms[0]))
-        for term in terms[1:]:
-            negative = term.could_extract_minus_sign()
-            row.appendChild(self._mo("-" if negative else "+"))
-            shown = -term if negative else term
-            row.appendChild(self.parenthesize(shown, PRECEDENCE["Add"], strict=not negative))
-        return row
 
     def _print_WrittenProduct(self, expr: sympy.Mul) -> Element:
         rest = negated_factors(expr)
