@@ -357,3 +357,17 @@ def test_a_subtracted_sum_keeps_its_brackets_and_a_repeated_letter_its_dot() -> 
     assert "".join(re.sub(r"<[^>]+>", " ", mathml_expr(typed)).split()).replace("\u2062", "") == "3t2−3t"
     latex = chainrule.derive("(3t^2-3)/t", "t").verify().to_latex()
     assert latex.count(r"6 t \cdot t - \left(3 t^{2} - 3\right)") == 1
+
+
+def test_a_decaying_exponential_stays_a_factor() -> None:
+    # SymPy's MathML writes 2x e^(−3x) as 2x/e^(3x); LaTeX and the text keep the factor.
+    from chainrule.views.mathml import mathml_expr
+
+    x = sympy.Symbol("x", real=True)
+
+    def shown(expr: sympy.Expr) -> str:
+        return "".join(re.sub(r"<[^>]+>", " ", mathml_expr(expr)).split()).replace("\u2062", "")
+
+    assert shown(2 * x * sympy.exp(-3 * x)) == "2xe−3x"
+    assert shown(-sympy.exp(-x) / (x + 1)) == "−e−xx+1"  # the factor on top of the fraction
+    assert "<mfrac>" not in mathml_expr(x**2 * sympy.exp(-3 * x))

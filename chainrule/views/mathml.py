@@ -41,9 +41,34 @@ _PRIMES = {1: "′", 2: "″", 3: "‴"}
 
 
 class _BracketedSums(MathMLPresentationPrinter):
-    """SymPy's MathML printer with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``
-    (SymPy prints the minus and then the sum bare). Beneath ``WrittenOrder``, which
-    decides the order of the terms."""
+    """SymPy's MathML printer with a subtracted sum kept in brackets (``6t·t − (3t² − 3)``;
+    SymPy prints the minus and then the sum bare) and ``e^(−3x)`` kept a factor, as LaTeX
+    keeps it (SymPy's MathML writes ``2x/e^(3x)``). Beneath ``WrittenOrder``, which decides
+    the order of the terms and factors."""
+
+    def _print_Mul(self, expr: sympy.Mul) -> Element:
+        decaying = [f for f in expr.args if isinstance(f, sympy.exp) and f.args[0].could_extract_minus_sign()]
+        if not decaying:
+            return super()._print_Mul(expr)
+        rest = sympy.Mul(*(f for f in expr.args if f not in decaying), evaluate=False)
+        top, bottom = sympy.fraction(rest)
+        if bottom != 1:  # e^(−x)/(1 + e^(−x))²: the factor goes on top
+            frac = self.dom.createElement("mfrac")
+            frac.appendChild(self._print(sympy.Mul(top, *decaying, evaluate=False)))
+            frac.appendChild(self._print(bottom))
+            return frac
+        row = self.dom.createElement("mrow")
+        if rest.could_extract_minus_sign():
+            row.appendChild(self._mo("-"))
+            rest = -rest
+        if rest != 1:
+            row.appendChild(self.parenthesize(rest, PRECEDENCE["Mul"]) if rest.is_Add else self._print(rest))
+            row.appendChild(self._mo("\u2062"))
+        for k, factor in enumerate(decaying):
+            if k:
+                row.appendChild(self._mo("\u2062"))
+            row.appendChild(self._print(factor))
+        return row
 
     def _print_Add(self, expr: sympy.Add, order: str | None = None) -> Element:
         """SymPy's sum, with a subtracted sum kept in brackets: ``6t·t − (3t² − 3)``."""
