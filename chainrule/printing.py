@@ -497,6 +497,21 @@ def latex(expr: sympy.Basic, **settings: Any) -> str:
     return str(WrittenLatexPrinter(settings).doprint(display_form(expr)))
 
 
+_SUBSCRIPT_INDEX = str.maketrans("0123456789k+-n", "₀₁₂₃₄₅₆₇₈₉ₖ₊₋ₙ")
+_GREEK_NAMES = {"delta": "δ"}
+
+
+def subscripted(name: str) -> str:
+    """A name's index as a Unicode subscript: ``f_1`` is ``f₁``, ``delta_2`` is ``δ₂``,
+    ``h_{k-1}`` is ``hₖ₋₁``; a name with another kind of index stays as it is."""
+    head, _, index = name.partition("_")
+    head = _GREEK_NAMES.get(head, head)
+    index = index.removeprefix("{").removesuffix("}")
+    if index and all(c in "0123456789k+-n" for c in index):
+        return head + index.translate(_SUBSCRIPT_INDEX)
+    return head + ("_" + index if index else "")
+
+
 def plain(expr: sympy.Basic) -> str:
     """A one-line ASCII form like ``str()``, primes for undefined functions."""
     return str(WrittenStrPrinter().doprint(display_form(expr)))

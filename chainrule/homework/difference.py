@@ -12,10 +12,11 @@ factor may be the wrong part), or where more than one part differs; that step
 is the first where the two differ, shown with its right result and, when it
 is known, the answer's.
 
->>> import sympy
 >>> from chainrule.derivation.entry import derive
+>>> from chainrule.parsing import parse
+>>> from chainrule.written import evaluated
 >>> d = derive("x^2 + sin(x^2)")
->>> found = first_difference(d, sympy.sympify("2*x + 3*x*cos(x**2)", locals={"x": d.wrt}))
+>>> found = first_difference(d, evaluated(parse("2x + 3x cos(x^2)")))
 >>> found.label, found.theirs
 ('1.2.2', 3*x)
 """

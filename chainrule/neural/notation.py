@@ -23,7 +23,7 @@ from typing import Any
 import sympy
 from sympy import MatAdd, MatMul, MatrixSymbol, Transpose
 
-from chainrule.printing import UnicodeLinePrinter
+from chainrule.printing import UnicodeLinePrinter, subscripted
 
 __all__ = [
     "LOSS",
@@ -139,7 +139,7 @@ class Apply(sympy.MatrixExpr):
     def _sympystr(self, printer: Any) -> str:
         if getattr(printer, "unicode_primes", False):  # σ′(z₂), actₖ(zₖ)
             plain_name, _, shown = _names(self.function)
-            name = _unicode_name(plain_name) if self.function in _OTHER_NAMES else shown
+            name = subscripted(plain_name) if self.function in _OTHER_NAMES else shown
             return f"{name}{'′' * self.order}({printer._print(self.args[1])})"
         return f"{_names(self.function)[0]}{chr(39) * self.order}({printer._print(self.args[1])})"
 
@@ -234,28 +234,14 @@ class Scaled(sympy.MatrixExpr):
         return _mrow(printer, printer._print(coefficient), _token(printer, "mo", "\u2062"), inner)
 
 
-_SUBSCRIPTS = str.maketrans("0123456789k+-n", "₀₁₂₃₄₅₆₇₈₉ₖ₊₋ₙ")
-_GREEK = {"delta": "δ"}
-
-
-def _unicode_name(name: str) -> str:
-    """``delta_2`` is ``δ₂``, ``h_{k-1}`` is ``hₖ₋₁``; a name with other subscripts stays."""
-    head, _, index = name.partition("_")
-    head = _GREEK.get(head, head)
-    index = index.removeprefix("{").removesuffix("}")
-    if index and all(c in "0123456789k+-n" for c in index):
-        return head + index.translate(_SUBSCRIPTS)
-    return head + ("_" + index if index else "")
-
-
 class NetworkLinePrinter(UnicodeLinePrinter):
     """One line of Unicode for a network's formulas: ``δ₂ = diag(σ′(z₂))·∂L/∂h₂``, ``δ₂·h₁ᵀ``."""
 
     def _print_MatrixSymbol(self, expr: MatrixSymbol) -> str:
-        return _unicode_name(expr.name)
+        return subscripted(expr.name)
 
     def _print_Symbol(self, expr: sympy.Symbol) -> str:
-        return _unicode_name(expr.name)
+        return subscripted(expr.name)
 
     def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
         """``0 if z ≤ 0, else 1`` (relu′), as the words a textbook uses."""

@@ -12,6 +12,7 @@ from rich.text import Text
 from chainrule.homework.catalogue import Show, d_dx
 from chainrule.homework.check import CheckResult
 from chainrule.homework.mistakes import Diagnosis, Misstep
+from chainrule.homework.points import show_number
 from chainrule.printing import latex as latex_expr
 from chainrule.printing import line, machine, plain
 from chainrule.views.document import document
@@ -64,8 +65,8 @@ def difference_text(result: CheckResult) -> str:
 def _number(value: Any) -> str:
     """A point's coordinate or a value: exact when it is a short fraction (``1``, ``1/2``), whole
     numbers without ``.0``, else 6 digits."""
-    if isinstance(value, sympy.Rational) and len(str(value)) <= 12:
-        return str(value)
+    if isinstance(value, sympy.Rational):
+        return show_number(value)
     text = decimal(value)
     return text[:-2] if text.endswith(".0") else text
 

@@ -22,7 +22,7 @@ import sympy
 from chainrule.derivation.jacobian import Jacobian, JacobianEntry, JacobianMatrix, MatrixChain
 from chainrule.derivation.model import Sentence
 from chainrule.derivation.numbering import DEFAULT_DETAIL, numbered
-from chainrule.printing import latex, machine, plain
+from chainrule.printing import latex, machine, plain, subscripted
 from chainrule.views.document import render_sentence
 from chainrule.views.json import dumps
 from chainrule.views.latex import escape_text as tex_text
@@ -45,9 +45,6 @@ SCHEMA = "chainrule/jacobian@1"
 # ------------------------------------------------------------------ the document
 
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-
 class _Words:
     """How the text views write mathematics: Unicode (``∂f₁/∂r``, ``r·cos(t)``) or ASCII."""
 
@@ -58,10 +55,8 @@ class _Words:
         self.times = "×" if unicode else "x"
 
     def expr(self, expr: sympy.Basic) -> str:
-        if self.unicode and isinstance(expr, sympy.Symbol):  # f_1 is f₁
-            name, _, index = expr.name.partition("_")
-            if index.isdigit():
-                return name + index.translate(_SUBSCRIPTS)
+        if self.unicode and isinstance(expr, sympy.Symbol) and expr.name.partition("_")[2].isdigit():
+            return subscripted(expr.name)  # f_1 is f₁
         return self.printer.expr(expr)
 
     def sentence(self, sentence: Any) -> str:
